@@ -152,7 +152,11 @@ export const AddWatchMode = {
 /** An addWatch mode value. */
 export type AddWatchMode = (typeof AddWatchMode)[keyof typeof AddWatchMode];
 
-/** Watcher types of checkWatches and removeWatches (`Watcher.WatcherType`). */
+/**
+ * Watcher types of checkWatches and removeWatches (`Watcher.WatcherType`). ZooKeeper 3.8 knows
+ * Children, Data and Any; Persistent and PersistentRecursive were added in 3.9, which 3.8
+ * servers reject.
+ */
 export const WatcherType = {
   Children: 1,
   Data: 2,
@@ -163,7 +167,7 @@ export const WatcherType = {
 /** A watcher type value. */
 export type WatcherType = (typeof WatcherType)[keyof typeof WatcherType];
 
-/** Reserved xids that mark non-request traffic (`ClientCnxn`). */
+/** Reserved xids that mark non-request traffic (`ClientCnxn`): replies to these carry no request's xid. */
 export const SpecialXid = {
   NOTIFICATION: -1,
   PING: -2,
@@ -176,3 +180,37 @@ export const DEFAULT_MAX_FRAME_BYTES = 0xfffff;
 
 /** The protocol version a 3.x client sends in its connect request. */
 export const PROTOCOL_VERSION = 0;
+
+/** Types of the packets quorum peers exchange (`Leader.java`), the `type` of a QuorumPacket. */
+export const QuorumPacketType = {
+  REQUEST: 1,
+  PROPOSAL: 2,
+  ACK: 3,
+  COMMIT: 4,
+  PING: 5,
+  REVALIDATE: 6,
+  SYNC: 7,
+  INFORM: 8,
+  COMMITANDACTIVATE: 9,
+  NEWLEADER: 10,
+  FOLLOWERINFO: 11,
+  UPTODATE: 12,
+  DIFF: 13,
+  TRUNC: 14,
+  SNAP: 15,
+  OBSERVERINFO: 16,
+  LEADERINFO: 17,
+  ACKEPOCH: 18,
+  INFORMANDACTIVATE: 19,
+} as const;
+/** A quorum packet type value. */
+export type QuorumPacketType = (typeof QuorumPacketType)[keyof typeof QuorumPacketType];
+
+/** FileHeader magic of a transaction log: the bytes "ZKLG" as a big-endian int (`FileTxnLog.TXNLOG_MAGIC`). */
+export const TXNLOG_MAGIC = 0x5a4b4c47;
+
+/** FileHeader magic of a snapshot: the bytes "ZKSN" as a big-endian int (`FileSnap.SNAP_MAGIC`). */
+export const SNAP_MAGIC = 0x5a4b534e;
+
+/** FileHeader version of transaction logs and snapshots (`FileTxnLog.VERSION`). */
+export const FILE_FORMAT_VERSION = 2;
