@@ -1,1 +1,15 @@
-export {};
+/**
+ * Internals for sibling packages and tests: the pieces behind the public client, exported so
+ * they can be tested without a server. Not part of the public API.
+ * @module
+ */
+export { Chroot } from './chroot.js';
+export { ClientConnection, type ConnectionConfig, type Reply } from './connection.js';
+export { HostProvider } from './host-provider.js';
+export { batchSetWatches, SET_WATCHES_MAX_LENGTH, type SetWatchesBatch } from './set-watches.js';
+export { WatchManager, selfAndAncestors, type WatchKind } from './watch-manager.js';
+export { Deque } from './util/deque.js';
+export { createRandom, shuffled } from './util/rng.js';
+export { planCreate } from './create-mode.js';
+export { toWireOp, fromWireResult } from './multi-op.js';
+export { withRetry } from './retry.js';

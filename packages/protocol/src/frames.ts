@@ -11,8 +11,10 @@ import { decodeRecord } from './codec.js';
 import { SpecialXid } from './constants.js';
 import { JuteReader, JuteWriter } from './jute.js';
 import {
+  type RequestBody,
   type RequestBodyByOp,
   type RequestOp,
+  type ResponseBody,
   type ResponseBodyByOp,
   type ResponseOp,
   requestBodyCodec,
@@ -71,10 +73,19 @@ export type DecodedRequest = {
 }[RequestOp];
 
 /**
+ * The body type `encodeRequest` takes for op type `K`: exact for a literal op code, any request
+ * body when the op is only known as a `number` (dispatch code).
+ */
+export type RequestBodyFor<K extends number> = number extends K ? RequestBody : K extends RequestOp ? RequestBodyByOp[K] : never;
+
+/** The body type `encodeResponse` takes for op type `K`, like {@link RequestBodyFor}. */
+export type ResponseBodyFor<K extends number> = number extends K ? ResponseBody : K extends ResponseOp ? ResponseBodyByOp[K] : never;
+
+/**
  * Encodes a request frame: the header, then the body the op code calls for
  * ({@link RequestBodyByOp}); header-only ops take no body.
  */
-export function encodeRequest<K extends RequestOp>(header: { xid: number; type: K }, body?: RequestBodyByOp[K]): Uint8Array {
+export function encodeRequest<K extends number>(header: { xid: number; type: K }, body?: RequestBodyFor<K>): Uint8Array {
   const codec = requestBodyCodec(header.type);
   assert(codec !== undefined, `no request format for op ${header.type}`);
   const writer = new JuteWriter();
@@ -109,18 +120,21 @@ export function decodeRequest(frame: Uint8Array): DecodedRequest {
 
 /**
  * Encodes a reply frame for a request of type `opType`. The body is written only when
- * `header.err` is 0, as ZooKeeper's clients read a body only then; pass no body for
- * header-only replies (ping, auth, setWatches, delete, …). A failed multi is err 0 with a body
- * of error results. Notifications use {@link encodeWatcherEvent} instead.
+ * `header.err` is 0, as ZooKeeper's clients read a body only then, so an error reply is the
+ * 16-byte header whatever `opType` and `body` are. Pass no body for header-only replies (ping,
+ * auth, setWatches, delete, …). A failed multi is err 0 with a body of error results.
+ * Notifications use {@link encodeWatcherEvent} instead.
  */
-export function encodeResponse<K extends ResponseOp>(header: ReplyHeader, opType: K, body?: ResponseBodyByOp[K]): Uint8Array {
-  const codec = responseBodyCodec(opType);
-  assert(codec !== undefined, `no response format for op ${opType}`);
+export function encodeResponse<K extends number>(header: ReplyHeader, opType: K, body?: ResponseBodyFor<K>): Uint8Array {
   const writer = new JuteWriter();
   replyHeaderCodec.write(writer, header);
-  if (header.err === 0 && codec !== null) {
-    assert(body !== undefined, `a successful reply to op ${opType} needs a body`);
-    codec.write(writer, body);
+  if (header.err === 0) {
+    const codec = responseBodyCodec(opType);
+    assert(codec !== undefined, `no response format for op ${opType}`);
+    if (codec !== null) {
+      assert(body !== undefined, `a successful reply to op ${opType} needs a body`);
+      codec.write(writer, body);
+    }
   }
   return writer.toBytes();
 }

@@ -4,16 +4,24 @@
  * @module
  */
 import { assert } from './assert.js';
+import { allocateBytes } from './byte-pool.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './constants.js';
 import { ProtocolError } from './protocol-error.js';
 
 /** Bytes of the length prefix. */
 const PREFIX_BYTES = 4;
 
-/** Returns a new array holding the 4-byte big-endian length of `frame` followed by `frame`. */
+/**
+ * Returns the 4-byte big-endian length of `frame` followed by `frame`, in new memory (small
+ * results are views into a shared slab, like the frame encoders' results).
+ */
 export function encodeLengthPrefixed(frame: Uint8Array): Uint8Array {
-  const out = new Uint8Array(PREFIX_BYTES + frame.length);
-  new DataView(out.buffer).setInt32(0, frame.length);
+  const length = frame.length;
+  const out = allocateBytes(PREFIX_BYTES + length);
+  out[0] = length >>> 24;
+  out[1] = (length >>> 16) & 0xff;
+  out[2] = (length >>> 8) & 0xff;
+  out[3] = length & 0xff;
   out.set(frame, PREFIX_BYTES);
   return out;
 }

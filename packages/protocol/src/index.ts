@@ -130,6 +130,8 @@ export {
 export {
   type DecodedRequest,
   type DecodedResponse,
+  type RequestBodyFor,
+  type ResponseBodyFor,
   decodeConnectRequest,
   decodeConnectResponse,
   decodeRequest,

@@ -5,6 +5,7 @@
  * @module
  */
 import { assert } from './assert.js';
+import { claimSlab, releaseSlab, type SlabLease } from './byte-pool.js';
 import { ProtocolError } from './protocol-error.js';
 
 // The package compiles against ES2022 alone (no DOM or Node types), so it declares the slice of
@@ -23,42 +24,60 @@ const SHORT_STRING_BYTES = 64;
  * Appends jute-encoded values to a growable byte buffer.
  *
  * One writer builds one frame or record: call the field methods in the record's field order,
- * then {@link JuteWriter.toBytes}.
+ * then {@link JuteWriter.toBytes}. Small outputs are written straight into a shared slab (see
+ * `byte-pool.ts`), so the result is usually a view into a larger ArrayBuffer.
  */
 export class JuteWriter {
   private buf: Uint8Array;
   private view: DataView;
-  private pos = 0;
+  /** Where this writer's bytes begin in `buf`. */
+  private start: number;
+  private pos: number;
+  /** End of the writable region of `buf`; reaching it moves the bytes to a larger buffer. */
+  private limit: number;
+  /** The slab `buf` belongs to while this writer still holds it. */
+  private lease: SlabLease | null;
 
-  /** @param initialCapacity bytes to reserve up front; the buffer doubles as needed. */
+  /** @param initialCapacity bytes expected; larger outputs grow the buffer as needed. */
   constructor(initialCapacity = 256) {
     assert(Number.isInteger(initialCapacity) && initialCapacity > 0, 'initialCapacity must be a positive integer');
-    this.buf = new Uint8Array(initialCapacity);
-    this.view = new DataView(this.buf.buffer);
+    const lease = claimSlab(initialCapacity);
+    this.lease = lease;
+    if (lease !== null) {
+      this.buf = lease.bytes;
+      this.view = lease.view;
+      this.start = lease.offset;
+    } else {
+      this.buf = new Uint8Array(initialCapacity);
+      this.view = new DataView(this.buf.buffer);
+      this.start = 0;
+    }
+    this.pos = this.start;
+    this.limit = this.buf.length;
   }
 
   /** Bytes written so far. */
   get length(): number {
-    return this.pos;
+    return this.pos - this.start;
   }
 
   /** Writes a jute `int` (32-bit, big-endian two's complement). */
   int(value: number): void {
-    this.reserve(4);
+    if (this.pos + 4 > this.limit) this.grow(4);
     this.view.setInt32(this.pos, value);
     this.pos += 4;
   }
 
   /** Writes a jute `long` (64-bit, big-endian two's complement). */
   long(value: bigint): void {
-    this.reserve(8);
+    if (this.pos + 8 > this.limit) this.grow(8);
     this.view.setBigInt64(this.pos, value);
     this.pos += 8;
   }
 
   /** Writes a jute `boolean`: one byte, 1 or 0. */
   bool(value: boolean): void {
-    this.reserve(1);
+    if (this.pos + 1 > this.limit) this.grow(1);
     this.buf[this.pos++] = value ? 1 : 0;
   }
 
@@ -68,8 +87,11 @@ export class JuteWriter {
       this.int(-1);
       return;
     }
-    this.int(value.length);
-    this.raw(value);
+    const length = value.length;
+    if (this.pos + 4 + length > this.limit) this.grow(4 + length);
+    this.view.setInt32(this.pos, length);
+    this.buf.set(value, this.pos + 4);
+    this.pos += 4 + length;
   }
 
   /** Writes a jute `ustring`: an `int` byte length and the UTF-8 bytes, or length −1 for null. */
@@ -80,7 +102,8 @@ export class JuteWriter {
     }
     const units = value.length;
     // Every UTF-16 unit becomes at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
-    this.reserve(4 + units * 3);
+    const worst = 4 + units * 3;
+    if (this.pos + worst > this.limit) this.grow(worst);
     const buf = this.buf;
     const start = this.pos + 4;
     let p = start;
@@ -91,7 +114,7 @@ export class JuteWriter {
       buf[p++] = c;
     }
     if (i < units) {
-      p = start + textEncoder.encodeInto(value, buf.subarray(start)).written;
+      p = start + textEncoder.encodeInto(value, buf.subarray(start, this.limit)).written;
     }
     this.view.setInt32(this.pos, p - start);
     this.pos = p;
@@ -127,28 +150,42 @@ export class JuteWriter {
 
   /** Appends bytes with no length prefix (an already-encoded record). */
   raw(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
+    if (this.pos + bytes.length > this.limit) this.grow(bytes.length);
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
   }
 
   /**
-   * The bytes written so far, as a view of the writer's buffer (no copy). Later writes never
-   * change bytes already returned, so the view stays valid.
+   * The bytes written so far, as a view (no copy). The view owns its bytes: writing on after
+   * this call moves the writer to fresh memory, so returned views never change.
    */
   toBytes(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    const out = this.buf.subarray(this.start, this.pos);
+    if (this.lease !== null) {
+      releaseSlab(this.lease, this.pos);
+      this.lease = null;
+    }
+    this.limit = this.pos;
+    return out;
   }
 
-  private reserve(bytes: number): void {
-    const needed = this.pos + bytes;
-    if (needed <= this.buf.length) return;
-    let capacity = this.buf.length * 2;
-    while (capacity < needed) capacity *= 2;
+  /** Moves the bytes written so far to a private buffer with room for `bytes` more. */
+  private grow(bytes: number): void {
+    const used = this.pos - this.start;
+    const needed = used + bytes;
+    // Room for a few trailing fields past a large buffer, and amortized doubling for many small ones.
+    const capacity = Math.max(needed + 256 + (needed >>> 4), used * 2);
     const next = new Uint8Array(capacity);
-    next.set(this.buf.subarray(0, this.pos));
+    next.set(this.buf.subarray(this.start, this.pos));
+    if (this.lease !== null) {
+      releaseSlab(this.lease, this.start);
+      this.lease = null;
+    }
     this.buf = next;
     this.view = new DataView(next.buffer);
+    this.start = 0;
+    this.pos = used;
+    this.limit = capacity;
   }
 }
 
@@ -163,7 +200,8 @@ export class JuteWriter {
  */
 export class JuteReader {
   private readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  /** Created on the first `long`: many frames have none, and a DataView costs more than an int read. */
+  private view: DataView | null = null;
   private pos: number;
   private readonly end: number;
 
@@ -171,7 +209,6 @@ export class JuteReader {
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     assert(start >= 0 && start <= end && end <= bytes.length, 'reader range out of bounds');
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
   }
@@ -189,15 +226,17 @@ export class JuteReader {
   /** Reads a jute `int`. */
   int(): number {
     this.need(4);
-    const value = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return value;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 4;
+    return ((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number);
   }
 
   /** Reads a jute `long`. */
   long(): bigint {
     this.need(8);
-    const value = this.view.getBigInt64(this.pos);
+    const view = (this.view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+    const value = view.getBigInt64(this.pos);
     this.pos += 8;
     return value;
   }

@@ -160,6 +160,13 @@ describe('response frames', () => {
     expect(decodeResponse(withBody, () => OpCode.create)).toMatchObject({ kind: 'response', body: undefined });
   });
 
+  it('rejects trailing bytes and truncation in a successful reply', () => {
+    const frame = encodeResponse({ xid: 7, zxid: 1n, err: 0 }, OpCode.sync, { path: '/a' });
+    expect(() => decodeResponse(Uint8Array.of(...frame, 0), () => OpCode.sync)).toThrow(/trailing/);
+    expect(() => decodeResponse(frame.subarray(0, frame.length - 1), () => OpCode.sync)).toThrow(ProtocolError);
+    expect(() => decodeResponse(encodeResponse({ xid: 7, zxid: 1n, err: 0 }, OpCode.delete).subarray(0, 15), () => OpCode.delete)).toThrow(ProtocolError);
+  });
+
   it('lays out a successful create reply with its path', () => {
     const frame = encodeResponse({ xid: 7, zxid: 0x200000001n, err: 0 }, OpCode.create, { path: '/a0000000001' });
     expect(hex(frame)).toBe('00000007' + '0000000200000001' + '00000000' + '0000000c' + hex(new TextEncoder().encode('/a0000000001')));

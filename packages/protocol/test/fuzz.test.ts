@@ -225,7 +225,7 @@ describe('fuzzing the decoders', () => {
 
       // Feed the same frames, length-prefixed and sometimes with a corrupt prefix, to FrameDecoder.
       const wire = encodeLengthPrefixed(frame);
-      if (rng.chance(0.02)) new DataView(wire.buffer).setInt32(0, rng.int32());
+      if (rng.chance(0.02)) new DataView(wire.buffer, wire.byteOffset).setInt32(0, rng.int32());
       stream.push(wire);
       streamBytes += wire.length;
       if (streamBytes > 8192 || i === FRAMES - 1) {

@@ -46,6 +46,65 @@ describe('JuteWriter', () => {
   });
 });
 
+describe('JuteWriter memory', () => {
+  it('keeps interleaved writers apart', () => {
+    const a = new JuteWriter();
+    const b = new JuteWriter();
+    for (let i = 0; i < 100; i++) {
+      a.int(i);
+      b.int(-i - 1);
+    }
+    const c = new JuteWriter();
+    c.string('c');
+    const bytesA = a.toBytes();
+    const bytesC = c.toBytes();
+    const bytesB = b.toBytes();
+    const d = new JuteWriter();
+    d.long(-1n);
+    const bytesD = d.toBytes();
+    const r = new JuteReader(bytesA);
+    const s = new JuteReader(bytesB);
+    for (let i = 0; i < 100; i++) {
+      expect(r.int()).toBe(i);
+      expect(s.int()).toBe(-i - 1);
+    }
+    expect(hex(bytesC)).toBe('0000000163');
+    expect(hex(bytesD)).toBe('ffffffffffffffff');
+  });
+
+  it('never hands out the same bytes twice, even after an abandoned writer', () => {
+    const abandoned = new JuteWriter();
+    abandoned.int(0x11111111);
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const w = new JuteWriter();
+      w.int(i);
+      w.string('x'.repeat(i % 50));
+      frames.push(w.toBytes());
+    }
+    abandoned.int(0x22222222);
+    expect(hex(abandoned.toBytes())).toBe('1111111122222222');
+    frames.forEach((f, i) => {
+      const r = new JuteReader(f);
+      expect(r.int()).toBe(i);
+      expect(r.string()).toBe('x'.repeat(i % 50));
+      r.expectEnd('frame');
+    });
+  });
+
+  it('keeps returned bytes unchanged when writing continues after toBytes', () => {
+    const w = new JuteWriter();
+    w.int(1);
+    const first = w.toBytes();
+    const other = new JuteWriter();
+    other.int(-1);
+    other.toBytes();
+    w.int(2);
+    expect(hex(first)).toBe('00000001');
+    expect(hex(w.toBytes())).toBe('0000000100000002');
+  });
+});
+
 describe('JuteReader', () => {
   it('reads what the writer wrote', () => {
     const w = new JuteWriter();

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from 'node:events';
 import type { ZkServerOptions, ResolvedServerOptions } from './server-options.js';
 import { resolveServerOptions } from './server-options.js';
 import { TcpListener } from './transport/tcp-listener.js';

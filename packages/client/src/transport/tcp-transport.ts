@@ -70,3 +70,6 @@ export function isReadWriteServer(endpoint: TcpEndpoint, timeoutMs: number): Pro
     socket.on('error', () => finish(false));
   });
 }
+
+/** TCP is available: this module is the Node implementation. */
+export const tcpSupported = true;

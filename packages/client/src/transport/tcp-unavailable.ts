@@ -17,3 +17,6 @@ export function createTcpTransport(endpoint: TcpEndpoint, _handlers: TransportHa
 export function isReadWriteServer(_endpoint: TcpEndpoint, _timeoutMs: number): Promise<boolean> {
   return Promise.resolve(false);
 }
+
+/** TCP is not available: this module is the browser stand-in. */
+export const tcpSupported = false;

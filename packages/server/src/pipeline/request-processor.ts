@@ -1,4 +1,4 @@
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from 'node:events';
 import {
   decodeConnectRequest,
   decodeRequest,
@@ -13,7 +13,11 @@ import {
   type ConnectRequest,
   type RequestHeader,
   type SetWatches2,
+  type ResponseOp,
+  Perms,
 } from '@zkts/protocol';
+import type { WatchDelivery } from '../tree/tree-types.js';
+import { hasPermission } from '../tree/acl.js';
 import { ClientConnection, type ConnectionHost } from './client-connection.js';
 import type { FrameChannel } from '../transport/frame-channel.js';
 import type { ResolvedServerOptions } from '../server-options.js';
@@ -249,7 +253,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
         const watches = body as SetWatches2;
         connection.read(SpecialXid.SET_WATCHES, () => {
           const events = this.database.tree.setWatches(Number(watches.relativeZxid), watches, connection);
-          for (const event of events) this.notify(connection, event.type, event.path, BigInt(this.database.lastProcessedZxid));
+          for (const delivery of events) this.deliver(delivery, BigInt(this.database.lastProcessedZxid));
           return this.reply(SpecialXid.SET_WATCHES, header.type, ErrorCode.OK, undefined);
         });
         return;
@@ -271,9 +275,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   private onCommit(txn: Txn): void {
     const outcome: TxnOutcome = this.database.apply(txn);
     const zxid = BigInt(txn.zxid);
-    for (const delivery of outcome.deliveries) {
-      this.notify(delivery.watcher as ClientConnection, delivery.event.type, delivery.event.path, zxid);
-    }
+    for (const delivery of outcome.deliveries) this.deliver(delivery, zxid);
     const connection = this.connectionsBySession.get(txn.sessionId);
     switch (txn.type) {
       case OpCode.createSession:
@@ -296,14 +298,19 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     }
   }
 
-  private notify(connection: ClientConnection, type: number, path: string, zxid: bigint): void {
-    connection.sendNow(encodeWatcherEvent(zxid, { type, state: KeeperState.SyncConnected, path }));
+  /** Sends a watch event, if the watcher may read the node: ZooKeeper 3.8 checks READ before delivering. */
+  private deliver(delivery: WatchDelivery<unknown>, zxid: bigint): void {
+    const connection = delivery.watcher as ClientConnection;
+    if (delivery.acl !== null && !hasPermission(delivery.acl, Perms.READ, { ids: connection.authIds, superUser: this.isSuperUser(connection) })) {
+      return;
+    }
+    connection.sendNow(encodeWatcherEvent(zxid, { type: delivery.event.type, state: KeeperState.SyncConnected, path: delivery.event.path }));
   }
 
   private reply(xid: number, type: number, err: number, response: unknown, zxid?: bigint): Uint8Array {
     this.packetsSent++;
     const header = { xid, zxid: zxid ?? BigInt(this.database.lastProcessedZxid), err };
-    return encodeResponse(header, type, err === ErrorCode.OK ? (response as never) : undefined);
+    return encodeResponse(header, type as ResponseOp, err === ErrorCode.OK ? (response as never) : undefined);
   }
 
   private errorReply(xid: number, err: number): Uint8Array {

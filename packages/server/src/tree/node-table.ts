@@ -25,29 +25,29 @@ function grownInt32(old: Int32Array, capacity: number): Int32Array {
 /** The columns of every node; index them with a node id from {@link NodeTable.allocate}. */
 export class NodeTable {
   /** Creation zxid. */
-  czxid = new Float64Array(INITIAL_CAPACITY);
+  czxid: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** Last data-modification zxid. */
-  mzxid = new Float64Array(INITIAL_CAPACITY);
+  mzxid: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** Zxid of the last change to the children (persisted pzxid). */
-  pzxid = new Float64Array(INITIAL_CAPACITY);
+  pzxid: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** Creation time, ms since the epoch. */
-  ctime = new Float64Array(INITIAL_CAPACITY);
+  ctime: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** Last data-modification time, ms since the epoch. */
-  mtime = new Float64Array(INITIAL_CAPACITY);
+  mtime: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** Data version. */
-  version = new Int32Array(INITIAL_CAPACITY);
+  version: Int32Array = new Int32Array(INITIAL_CAPACITY);
   /** Persisted cversion: the number of children ever created (clients see 2·cversion − numChildren). */
-  cversion = new Int32Array(INITIAL_CAPACITY);
+  cversion: Int32Array = new Int32Array(INITIAL_CAPACITY);
   /** ACL version. */
-  aversion = new Int32Array(INITIAL_CAPACITY);
+  aversion: Int32Array = new Int32Array(INITIAL_CAPACITY);
   /** Raw ephemeralOwner (session id, container or TTL marker). */
-  ephemeralOwner = new BigInt64Array(INITIAL_CAPACITY);
+  ephemeralOwner: BigInt64Array = new BigInt64Array(INITIAL_CAPACITY);
   /** Reference into the ACL cache. */
-  aclRef = new Int32Array(INITIAL_CAPACITY);
+  aclRef: Int32Array = new Int32Array(INITIAL_CAPACITY);
   /** CRC-32 register after the node's digest path and data, so stat-only changes re-digest cheaply. */
-  dataCrc = new Uint32Array(INITIAL_CAPACITY);
+  dataCrc: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
   /** Emulated Java capacity of the node's children set; 0 until the first child is added. */
-  childCapacity = new Int32Array(INITIAL_CAPACITY);
+  childCapacity: Int32Array = new Int32Array(INITIAL_CAPACITY);
   /** The node's data, as handed to the tree (never copied). */
   readonly data: (Uint8Array | null)[] = [];
   /** Child name → child id, in insertion order; absent while the node has no children. */

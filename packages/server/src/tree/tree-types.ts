@@ -61,8 +61,8 @@ export interface SnapshotNode {
   stat: PersistedStat;
 }
 
-/** A create, as a request carries it. */
-export interface CreateRequest {
+/** A create, as a request carries it (a create, create2, createContainer or createTTL body). */
+export interface CreateSpec {
   path: string;
   data: Uint8Array | null;
   acl: readonly ACL[];
@@ -73,14 +73,14 @@ export interface CreateRequest {
 }
 
 /** One operation of a multi request. */
-export type MultiOp =
-  | ({ type: 'create' } & CreateRequest)
+export type TreeMultiOp =
+  | ({ type: 'create' } & CreateSpec)
   | { type: 'delete'; path: string; version: number }
   | { type: 'setData'; path: string; data: Uint8Array | null; version: number }
   | { type: 'check'; path: string; version: number };
 
 /** One result of a multi request, in the request's order. */
-export type MultiOpResult =
+export type TreeMultiOpResult =
   | { type: 'create'; path: string; stat: Stat }
   | { type: 'delete' }
   | { type: 'setData'; stat: Stat }

@@ -1,0 +1,174 @@
+import {
+  ErrorCode,
+  OpCode,
+  ZkError,
+  type CreateRequest,
+  type CreateTTLRequest,
+  type DeleteRequest,
+  type SetACLRequest,
+  type SetDataRequest,
+  type CheckVersionRequest,
+  type MultiRequest,
+  type MultiResult,
+  type MultiOp,
+} from '@zkts/protocol';
+import { DataTree } from '../tree/data-tree.js';
+import type { TreeMultiOp, TreeMultiOpResult, WatchDelivery } from '../tree/tree-types.js';
+import type { AuthContext } from '../tree/acl.js';
+import type { Txn } from '../replication/replicator.js';
+import { assert } from '../util/assert.js';
+
+/** What applying one transaction produced. */
+export interface TxnOutcome {
+  /** 0 on success, else the ZooKeeper error code the client gets. */
+  err: number;
+  /** The protocol response body on success. */
+  response?: unknown;
+  /** Watch notifications to deliver, in order. */
+  deliveries: WatchDelivery<unknown>[];
+}
+
+const NO_DELIVERIES: WatchDelivery<unknown>[] = [];
+
+/**
+ * The replicated state machine of a server: the znode tree plus the table of
+ * live sessions, advanced only by committed transactions in zxid order.
+ * Applying is deterministic, so every server computes the same outcome.
+ */
+export class ZkDatabase {
+  /** The znode tree. Watchers are client connections, opaque to the tree. */
+  readonly tree: DataTree<unknown>;
+  /** Live sessions and their timeouts, as replicated by createSession/closeSession. */
+  readonly sessions = new Map<bigint, number>();
+  /** The zxid of the last applied transaction. */
+  lastProcessedZxid = 0;
+
+  constructor(options: { extendedTypesEnabled?: boolean } = {}) {
+    this.tree = new DataTree({ extendedTypesEnabled: options.extendedTypesEnabled ?? true });
+  }
+
+  /** Applies a committed transaction. */
+  apply(txn: Txn): TxnOutcome {
+    assert(txn.zxid > this.lastProcessedZxid, `txn zxid ${txn.zxid} applied after ${this.lastProcessedZxid}`);
+    this.lastProcessedZxid = txn.zxid;
+    try {
+      return this.applyUnchecked(txn);
+    } catch (error) {
+      if (error instanceof ZkError) return { err: error.errno, deliveries: NO_DELIVERIES };
+      throw error;
+    }
+  }
+
+  /** A hex digest of the tree, for comparing servers. */
+  digestHex(): string {
+    return this.tree.digest().toString(16);
+  }
+
+  private applyUnchecked(txn: Txn): TxnOutcome {
+    const ctx = {
+      zxid: txn.zxid,
+      timeMs: txn.timeMs,
+      sessionId: txn.sessionId,
+      auth: { ids: txn.authIds, superUser: txn.superUser } satisfies AuthContext,
+    };
+    switch (txn.type) {
+      case OpCode.createSession:
+        this.sessions.set(txn.sessionId, (txn.body as { timeOut: number }).timeOut);
+        return { err: ErrorCode.OK, deliveries: NO_DELIVERIES };
+      case OpCode.closeSession: {
+        const closed = this.tree.closeSession(ctx);
+        this.sessions.delete(txn.sessionId);
+        return { err: ErrorCode.OK, deliveries: closed.events };
+      }
+      case OpCode.deleteContainer: {
+        const { path } = txn.body as { path: string };
+        return { err: ErrorCode.OK, deliveries: this.tree.deleteContainer(ctx, path).events };
+      }
+    }
+    // Any other write from a session that is gone fails, as ZooKeeper rejects requests of expired sessions.
+    if (!this.sessions.has(txn.sessionId)) return { err: ErrorCode.SESSION_EXPIRED, deliveries: NO_DELIVERIES };
+    switch (txn.type) {
+      case OpCode.create: {
+        const body = txn.body as CreateRequest;
+        const result = this.tree.create(ctx, body.path, body.data, body.acl, body.flags);
+        return { err: ErrorCode.OK, response: { path: result.path }, deliveries: result.events };
+      }
+      case OpCode.create2:
+      case OpCode.createContainer:
+      case OpCode.createTTL: {
+        const body = txn.body as CreateTTLRequest;
+        const ttlMs = txn.type === OpCode.createTTL ? Number(body.ttl) : -1;
+        const result = this.tree.create(ctx, body.path, body.data, body.acl, body.flags, ttlMs);
+        return { err: ErrorCode.OK, response: { path: result.path, stat: result.stat }, deliveries: result.events };
+      }
+      case OpCode.delete: {
+        const body = txn.body as DeleteRequest;
+        return { err: ErrorCode.OK, deliveries: this.tree.delete(ctx, body.path, body.version).events };
+      }
+      case OpCode.setData: {
+        const body = txn.body as SetDataRequest;
+        const result = this.tree.setData(ctx, body.path, body.data, body.version);
+        return { err: ErrorCode.OK, response: { stat: result.stat }, deliveries: result.events };
+      }
+      case OpCode.setACL: {
+        const body = txn.body as SetACLRequest;
+        const result = this.tree.setACL(ctx, body.path, body.acl, body.version);
+        return { err: ErrorCode.OK, response: { stat: result.stat }, deliveries: result.events };
+      }
+      case OpCode.check: {
+        const body = txn.body as CheckVersionRequest;
+        this.tree.check(ctx, body.path, body.version);
+        return { err: ErrorCode.OK, deliveries: NO_DELIVERIES };
+      }
+      case OpCode.multi: {
+        const body = txn.body as MultiRequest;
+        const result = this.tree.multi(ctx, body.ops.map(toTreeOp));
+        return {
+          err: ErrorCode.OK,
+          response: { results: result.results.map((r, i) => toMultiResult(r, body.ops[i]!)) },
+          deliveries: result.events,
+        };
+      }
+      default:
+        return { err: ErrorCode.UNIMPLEMENTED, deliveries: NO_DELIVERIES };
+    }
+  }
+}
+
+function toTreeOp(op: MultiOp): TreeMultiOp {
+  switch (op.type) {
+    case OpCode.create:
+    case OpCode.create2:
+    case OpCode.createContainer:
+      return { type: 'create', path: op.body.path, data: op.body.data, acl: op.body.acl, createMode: op.body.flags };
+    case OpCode.createTTL:
+      return { type: 'create', path: op.body.path, data: op.body.data, acl: op.body.acl, createMode: op.body.flags, ttlMs: Number(op.body.ttl) };
+    case OpCode.delete:
+      return { type: 'delete', path: op.body.path, version: op.body.version };
+    case OpCode.setData:
+      return { type: 'setData', path: op.body.path, data: op.body.data, version: op.body.version };
+    case OpCode.check:
+      return { type: 'check', path: op.body.path, version: op.body.version };
+    default:
+      // Read ops inside a write multi: ZooKeeper rejects the whole request.
+      throw new ZkError('BAD_ARGUMENTS', { path: op.body.path, message: 'read operation in a write multi' });
+  }
+}
+
+/** Maps a tree result onto the wire's result record; create results follow the op's type (create vs create2). */
+function toMultiResult(result: TreeMultiOpResult, op: MultiOp): MultiResult {
+  switch (result.type) {
+    case 'create':
+      return op.type === OpCode.create
+        ? { type: OpCode.create, err: 0, body: { path: result.path } }
+        : { type: OpCode.create2, err: 0, body: { path: result.path, stat: result.stat } };
+    case 'delete':
+      return { type: OpCode.delete, err: 0 };
+    case 'check':
+      return { type: OpCode.check, err: 0 };
+    case 'setData':
+      return { type: OpCode.setData, err: 0, body: { stat: result.stat } };
+    case 'error':
+      return { type: -1, err: result.err, body: { err: result.err } };
+  }
+}
