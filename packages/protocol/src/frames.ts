@@ -3,7 +3,9 @@
  * (see {@link encodeLengthPrefixed} and {@link FrameDecoder} for that layer).
  *
  * Decoders return `buffer` fields as subarrays of the frame (no copy); copy them before
- * keeping them beyond the frame's lifetime.
+ * keeping them beyond the frame's lifetime. Encoders return views that may share an
+ * ArrayBuffer with other frames (small frames come from a slab pool): use `byteOffset` and
+ * `byteLength`, never `frame.buffer` alone.
  * @module
  */
 import { assert } from './assert.js';

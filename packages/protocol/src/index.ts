@@ -123,6 +123,9 @@ export {
   type ResponseOp,
   type TxnBodyByType,
   type TxnType,
+  type BodyCodec,
+  requestBodyCodec,
+  responseBodyCodec,
   txnBodyCodec,
 } from './op-bodies.js';
 

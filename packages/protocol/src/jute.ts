@@ -11,11 +11,12 @@ import { ProtocolError } from './protocol-error.js';
 // The package compiles against ES2022 alone (no DOM or Node types), so it declares the slice of
 // the WHATWG text codecs it uses; every runtime we target (Node 20, browsers) provides them.
 declare const TextEncoder: new () => { encodeInto(source: string, destination: Uint8Array): { read: number; written: number } };
-declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(input: Uint8Array): string };
+declare const TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => { decode(input: Uint8Array): string };
 
 const textEncoder = new TextEncoder();
-// fatal: false replaces malformed UTF-8 with U+FFFD, as Java's `new String(bytes, UTF_8)` does.
-const textDecoder = new TextDecoder('utf-8', { fatal: false });
+// As Java's `new String(bytes, UTF_8)`: malformed UTF-8 becomes U+FFFD (fatal: false) and a
+// leading U+FEFF is part of the string, not a byte-order mark to strip (ignoreBOM: true).
+const textDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** Below this length a plain loop beats TextDecoder's call overhead for ASCII strings. */
 const SHORT_STRING_BYTES = 64;
@@ -94,7 +95,10 @@ export class JuteWriter {
     this.pos += 4 + length;
   }
 
-  /** Writes a jute `ustring`: an `int` byte length and the UTF-8 bytes, or length −1 for null. */
+  /**
+   * Writes a jute `ustring`: an `int` byte length and the UTF-8 bytes, or length −1 for null.
+   * A lone surrogate becomes U+FFFD (Java would write `?`); valid znode paths never contain one.
+   */
   string(value: string | null): void {
     if (value === null) {
       this.int(-1);

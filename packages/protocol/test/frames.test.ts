@@ -167,6 +167,15 @@ describe('response frames', () => {
     expect(() => decodeResponse(encodeResponse({ xid: 7, zxid: 1n, err: 0 }, OpCode.delete).subarray(0, 15), () => OpCode.delete)).toThrow(ProtocolError);
   });
 
+  it('encodes an error reply as the header alone, whatever op it answers', () => {
+    const frame = encodeResponse({ xid: 8, zxid: 2n, err: ErrorCode.MARSHALLING_ERROR }, OpCode.error);
+    expect(hex(frame)).toBe('00000008' + '0000000000000002' + 'fffffffb');
+    const dispatchedType: number = OpCode.getData;
+    expect(encodeResponse({ xid: 8, zxid: 2n, err: ErrorCode.NO_NODE }, dispatchedType).length).toBe(16);
+    expect(() => encodeResponse({ xid: 8, zxid: 2n, err: 0 }, OpCode.error)).toThrow(/no response format/);
+    expect(() => encodeResponse({ xid: 8, zxid: 2n, err: 0 }, OpCode.getData)).toThrow(/needs a body/);
+  });
+
   it('lays out a successful create reply with its path', () => {
     const frame = encodeResponse({ xid: 7, zxid: 0x200000001n, err: 0 }, OpCode.create, { path: '/a0000000001' });
     expect(hex(frame)).toBe('00000007' + '0000000200000001' + '00000000' + '0000000c' + hex(new TextEncoder().encode('/a0000000001')));
@@ -239,3 +248,14 @@ describe('response frames', () => {
     expect(decoded).toEqual({ kind: 'response', opType: OpCode.multi, header: { xid: 4, zxid: 9n, err: 0 }, body });
   });
 });
+
+/** Compile-time checks of the frame functions' typing (run by tsc over the tests, never called). */
+export function typeChecks(): void {
+  encodeRequest({ xid: 1, type: OpCode.exists }, { path: '/a', watch: false });
+  // @ts-expect-error exists takes ExistsRequest, not SyncRequest
+  encodeRequest({ xid: 1, type: OpCode.exists }, { path: '/a' });
+  const dispatched: number = OpCode.sync;
+  encodeResponse({ xid: 1, zxid: 0n, err: 0 }, dispatched, { path: '/a' });
+  // @ts-expect-error getData answers with GetDataResponse
+  encodeResponse({ xid: 1, zxid: 0n, err: 0 }, OpCode.getData, { path: '/a' });
+}

@@ -137,6 +137,14 @@ describe('JuteReader', () => {
     expect(new JuteReader(fromHex('00000002 ff61')).string()).toBe('\ufffda');
   });
 
+  it('keeps a leading U+FEFF, short or long, as Java does', () => {
+    for (const text of ['\ufeffa', `\ufeff${'x'.repeat(100)}`]) {
+      const w = new JuteWriter();
+      w.string(text);
+      expect(new JuteReader(w.toBytes()).string()).toBe(text);
+    }
+  });
+
   it('reads a range of a larger array', () => {
     const bytes = fromHex('aaaa 00000001 00000002 bbbb');
     const r = new JuteReader(bytes, 2, 10);

@@ -39,6 +39,9 @@ export interface RequestProcessorEvents {
 
 const EMPTY_PASSWORD = new Uint8Array(16);
 
+/** ZooKeeper 3.8 sends every watch notification with zxid −1 (NIOServerCnxn.process). */
+const NOTIFICATION_ZXID = -1n;
+
 /**
  * The request pipeline of one server: the handshake, per-session ordering,
  * reads from the local tree, writes through the replicator, and what happens
@@ -253,7 +256,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
         const watches = body as SetWatches2;
         connection.read(SpecialXid.SET_WATCHES, () => {
           const events = this.database.tree.setWatches(Number(watches.relativeZxid), watches, connection);
-          for (const delivery of events) this.deliver(delivery, BigInt(this.database.lastProcessedZxid));
+          for (const delivery of events) this.deliver(delivery);
           return this.reply(SpecialXid.SET_WATCHES, header.type, ErrorCode.OK, undefined);
         });
         return;
@@ -275,7 +278,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   private onCommit(txn: Txn): void {
     const outcome: TxnOutcome = this.database.apply(txn);
     const zxid = BigInt(txn.zxid);
-    for (const delivery of outcome.deliveries) this.deliver(delivery, zxid);
+    for (const delivery of outcome.deliveries) this.deliver(delivery);
     const connection = this.connectionsBySession.get(txn.sessionId);
     switch (txn.type) {
       case OpCode.createSession:
@@ -299,12 +302,12 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   }
 
   /** Sends a watch event, if the watcher may read the node: ZooKeeper 3.8 checks READ before delivering. */
-  private deliver(delivery: WatchDelivery<unknown>, zxid: bigint): void {
+  private deliver(delivery: WatchDelivery<unknown>): void {
     const connection = delivery.watcher as ClientConnection;
     if (delivery.acl !== null && !hasPermission(delivery.acl, Perms.READ, { ids: connection.authIds, superUser: this.isSuperUser(connection) })) {
       return;
     }
-    connection.sendNow(encodeWatcherEvent(zxid, { type: delivery.event.type, state: KeeperState.SyncConnected, path: delivery.event.path }));
+    connection.sendNow(encodeWatcherEvent(NOTIFICATION_ZXID, { type: delivery.event.type, state: KeeperState.SyncConnected, path: delivery.event.path }));
   }
 
   private reply(xid: number, type: number, err: number, response: unknown, zxid?: bigint): Uint8Array {
