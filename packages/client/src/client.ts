@@ -122,7 +122,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   /** The session password; with {@link sessionId} it lets another client resume the session. */
   get sessionPassword(): Uint8Array {
-    return this.connection.sessionPassword.slice();
+    return new Uint8Array(this.connection.sessionPassword);
   }
 
   /** The session timeout the server granted; 0 until connected. */

@@ -427,7 +427,7 @@ export class ClientConnection {
     this.connectTimeoutMs = this.config.connectTimeoutMs ?? Math.floor(response.timeOut / this.hosts.size);
     this.hosts.onConnected();
     this.sessionId = response.sessionId;
-    this.sessionPassword = response.passwd.slice();
+    this.sessionPassword = new Uint8Array(response.passwd);
     this.handshakeDone = true;
     this.setState(response.readOnly ? 'CONNECTED_READ_ONLY' : 'CONNECTED');
     this.seenRwServerBefore ||= !response.readOnly;

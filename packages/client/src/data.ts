@@ -10,7 +10,10 @@ export function toWireData(data: NodeData | undefined): Uint8Array | null {
   return data;
 }
 
-/** Copies bytes out of a received frame so callers may keep them. */
+/**
+ * Copies bytes out of a received frame into a plain Uint8Array, so callers may keep and
+ * modify them (a Node Buffer's `slice` would still share the frame's memory).
+ */
 export function copyData(data: Uint8Array | null): Uint8Array | null {
-  return data === null ? null : data.slice();
+  return data === null ? null : new Uint8Array(data);
 }

@@ -48,8 +48,8 @@ describe('create', () => {
 
     const ttl = await client.create('/modes/ttl', 'x', { mode: 'PERSISTENT_WITH_TTL', ttlMs: 60_000 });
     expect(ttl).toBe('/modes/ttl');
-    // TTL nodes carry the TTL flag in the ephemeralOwner field (EphemeralType.TTL).
-    expect((await client.exists('/modes/ttl'))!.ephemeralOwner >> 56n).toBe(0xffn);
+    // The server keeps the TTL in ephemeralOwner but reports 0 to clients (DataTree.getClientEphemeralOwner).
+    expect((await client.exists('/modes/ttl'))?.ephemeralOwner).toBe(0n);
     expect(await client.create('/modes/ttls-', 'x', { mode: 'PERSISTENT_SEQUENTIAL_WITH_TTL', ttlMs: 1000 })).toBe('/modes/ttls-0000000006');
 
     expect((await client.getChildren('/modes')).sort()).toEqual(['c', 'e', 'es-0000000003', 'p', 'ps-0000000002', 'ttl', 'ttls-0000000006']);
@@ -167,10 +167,11 @@ describe('ACLs and auth', () => {
     expect(acl).toEqual(Ids.OPEN_ACL_UNSAFE);
     expect(stat.aversion).toBe(0);
     const readOnly = [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }];
-    expect((await client.setACL('/acl-node', readOnly, 0)).aversion).toBe(1);
-    expect(await code(client.setACL('/acl-node', readOnly, 0))).toBe('BAD_VERSION');
-    expect(await code(client.setData('/acl-node', 'y'))).toBe('NO_AUTH');
+    expect(await code(client.setACL('/acl-node', readOnly, 3))).toBe('BAD_VERSION');
     expect(await code(client.setACL('/acl-node', []))).toBe('INVALID_ACL');
+    expect((await client.setACL('/acl-node', readOnly, 0)).aversion).toBe(1);
+    expect(await code(client.setData('/acl-node', 'y'))).toBe('NO_AUTH');
+    expect(await code(client.setACL('/acl-node', Ids.OPEN_ACL_UNSAFE))).toBe('NO_AUTH');
     expect((await client.getACL('/acl-node')).acl).toEqual(readOnly);
   });
 

@@ -34,6 +34,11 @@ export interface PeerContext {
   forwardedRequest(from: number, data: Uint8Array): void;
   syncDone(token: SyncToken): void;
   syncFailed(token: SyncToken): void;
+  /**
+   * Sets the epoch of our settled vote to the epoch now served, so that every member reports
+   * the same vote to servers that join later (ZooKeeper's `updateElectionVote`, ZOOKEEPER-1732).
+   */
+  updateElectionVote(epoch: number): void;
   /** A fresh learner session id. */
   nextConn(): number;
   /** Gives up the current role and starts a new election; the caller must return at once. */

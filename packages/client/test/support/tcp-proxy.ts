@@ -13,7 +13,7 @@ export interface TcpProxy {
   readonly accepted: number;
   /** Destroys every open connection (both sides), as a network failure would. */
   dropAll(): void;
-  /** While stalled, bytes are neither forwarded nor are connections closed: the peer hears nothing. */
+  /** While stalled, bytes are held back (not lost) and connections stay open: each side hears nothing. */
   stall(stalled: boolean): void;
   /** While refusing, new connections are closed at once. */
   refuse(refusing: boolean): void;
@@ -35,13 +35,12 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     const upstream = createConnection({ host: targetHost, port: targetPort });
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
-    const forward = (from: Socket, to: Socket): void => {
-      from.on('data', (chunk: Buffer) => {
-        if (!stalled) to.write(chunk);
-      });
-    };
-    forward(client, upstream);
-    forward(upstream, client);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
     const end = (): void => {
       pairs.delete(pair);
       client.destroy();
@@ -56,7 +55,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('proxy has no port');
   const { port } = address;
-  return {
+  const proxy: TcpProxy = {
     connectString: `127.0.0.1:${port}`,
     port,
     get accepted() {
@@ -71,13 +70,20 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     },
     stall(value) {
       stalled = value;
+      for (const sockets of pairs) {
+        for (const socket of sockets) {
+          if (value) socket.pause();
+          else socket.resume();
+        }
+      }
     },
     refuse(value) {
       refusing = value;
     },
     async close() {
-      this.dropAll();
+      proxy.dropAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return proxy;
 }

@@ -90,7 +90,7 @@ export class ZkDatabase {
     switch (txn.type) {
       case OpCode.create: {
         const body = txn.body as CreateRequest;
-        const result = this.tree.create(ctx, body.path, body.data, body.acl, body.flags);
+        const result = this.tree.create(ctx, body.path, ownedCopy(body.data), body.acl, body.flags);
         return { err: ErrorCode.OK, response: { path: result.path }, deliveries: result.events };
       }
       case OpCode.create2:
@@ -98,7 +98,7 @@ export class ZkDatabase {
       case OpCode.createTTL: {
         const body = txn.body as CreateTTLRequest;
         const ttlMs = txn.type === OpCode.createTTL ? Number(body.ttl) : -1;
-        const result = this.tree.create(ctx, body.path, body.data, body.acl, body.flags, ttlMs);
+        const result = this.tree.create(ctx, body.path, ownedCopy(body.data), body.acl, body.flags, ttlMs);
         return { err: ErrorCode.OK, response: { path: result.path, stat: result.stat }, deliveries: result.events };
       }
       case OpCode.delete: {
@@ -107,7 +107,7 @@ export class ZkDatabase {
       }
       case OpCode.setData: {
         const body = txn.body as SetDataRequest;
-        const result = this.tree.setData(ctx, body.path, body.data, body.version);
+        const result = this.tree.setData(ctx, body.path, ownedCopy(body.data), body.version);
         return { err: ErrorCode.OK, response: { stat: result.stat }, deliveries: result.events };
       }
       case OpCode.setACL: {
@@ -135,18 +135,26 @@ export class ZkDatabase {
   }
 }
 
+/**
+ * Decoded request data is a view into the received frame; the tree keeps what
+ * it is given, so each znode gets its own bytes instead of pinning the frame.
+ */
+function ownedCopy(data: Uint8Array | null): Uint8Array | null {
+  return data === null ? null : data.slice();
+}
+
 function toTreeOp(op: MultiOp): TreeMultiOp {
   switch (op.type) {
     case OpCode.create:
     case OpCode.create2:
     case OpCode.createContainer:
-      return { type: 'create', path: op.body.path, data: op.body.data, acl: op.body.acl, createMode: op.body.flags };
+      return { type: 'create', path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: op.body.flags };
     case OpCode.createTTL:
-      return { type: 'create', path: op.body.path, data: op.body.data, acl: op.body.acl, createMode: op.body.flags, ttlMs: Number(op.body.ttl) };
+      return { type: 'create', path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: op.body.flags, ttlMs: Number(op.body.ttl) };
     case OpCode.delete:
       return { type: 'delete', path: op.body.path, version: op.body.version };
     case OpCode.setData:
-      return { type: 'setData', path: op.body.path, data: op.body.data, version: op.body.version };
+      return { type: 'setData', path: op.body.path, data: ownedCopy(op.body.data), version: op.body.version };
     case OpCode.check:
       return { type: 'check', path: op.body.path, version: op.body.version };
     default:

@@ -47,14 +47,14 @@ export class AclCache {
   /** Counts one more user of an existing reference. */
   addUsage(ref: number): void {
     const entry = this.entries[ref];
-    assert(entry !== undefined, `ACL reference ${ref} is not in the cache`);
+    assert(entry !== undefined, 'ACL reference is not in the cache');
     entry.refs++;
   }
 
   /** Counts one user fewer; the list is dropped when nobody uses it. */
   removeUsage(ref: number): void {
     const entry = this.entries[ref];
-    assert(entry !== undefined && entry.refs > 0, `ACL reference ${ref} is not in use`);
+    assert(entry !== undefined && entry.refs > 0, 'ACL reference is not in use');
     if (--entry.refs > 0) return;
     this.entries[ref] = undefined;
     this.refsByKey.delete(entry.key);
@@ -64,7 +64,7 @@ export class AclCache {
   /** The frozen list behind a reference. Equal lists give the same array object. */
   get(ref: number): readonly ACL[] {
     const entry = this.entries[ref];
-    assert(entry !== undefined, `ACL reference ${ref} is not in the cache`);
+    assert(entry !== undefined, 'ACL reference is not in the cache');
     return entry.acl;
   }
 

@@ -7,44 +7,22 @@
  * @module
  */
 
-import {
-  type ACL,
-  AddWatchMode,
-  CreateMode,
-  ErrorCode,
-  EventType,
-  Perms,
-  type Stat,
-  validatePath,
-  WatcherType,
-  ZkError,
-} from '@zkts/protocol';
+import { type ACL, AddWatchMode, type CreateMode, ErrorCode, EventType, Perms, type Stat, WatcherType, ZkError } from '@zkts/protocol';
 import { assert } from '../util/assert.js';
 import {
   type AclSchemeProvider,
   type AuthContext,
   checkAcl,
   DEFAULT_ACL_SCHEME_PROVIDERS,
-  fixupAcl,
   hasPermission,
-  READ_ACL_UNSAFE,
   OPEN_ACL_UNSAFE,
+  READ_ACL_UNSAFE,
   redactDigestIds,
 } from './acl.js';
-import {
-  CONTAINER_EPHEMERAL_OWNER,
-  ephemeralTypeOf,
-  isCreateMode,
-  isEphemeralMode,
-  isSequentialMode,
-  isTtlMode,
-  isValidTtl,
-  ttlEphemeralOwner,
-  ttlOf,
-} from './ephemeral-type.js';
+import { ttlOf } from './ephemeral-type.js';
+import { type CreateTxn, type MultiTxn, type Overlay, type PrepareRules, type SetDataTxn, TxnPreparer } from './prepare.js';
 import { type ReconnectWatchLists, watchesForReconnect } from './reconnect-watches.js';
-import { formatSequenceSuffix } from './sequence-suffix.js';
-import type { CreateSpec, TreeMultiOp, TreeMultiOpResult, PersistedStat, SnapshotNode, TxnContext, WatchDelivery } from './tree-types.js';
+import type { PersistedStat, SnapshotNode, TreeMultiOp, TreeMultiOpResult, TxnContext, WatchDelivery } from './tree-types.js';
 import { WatchManager, WatchMode, type WatchSummary } from './watch-manager.js';
 import { eventPathOf, parentPathOf, ROOT_ID, ZnodeStore } from './znode-store.js';
 
@@ -73,12 +51,15 @@ export interface CreateResult<W> {
 
 /** Result of a write that returns a Stat (setData, setACL). */
 export interface StatResult<W> {
+  /** The node's Stat after the write. */
   stat: Stat;
+  /** Watch notifications to deliver (none for setACL). */
   events: WatchDelivery<W>[];
 }
 
 /** Result of a write that returns nothing but notifications. */
 export interface EventsResult<W> {
+  /** Watch notifications to deliver. */
   events: WatchDelivery<W>[];
 }
 
@@ -96,48 +77,13 @@ export interface TreeMultiResult<W> {
 export interface CloseSessionResult<W> {
   /** The ephemeral paths deleted, in deletion order. */
   deleted: string[];
+  /** Watch notifications to deliver, deletion by deletion. */
   events: WatchDelivery<W>[];
 }
-
-/** A node as a prepared request sees it: ZooKeeper's ChangeRecord. */
-interface ChangeRecord {
-  version: number;
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: bigint;
-  childCount: number;
-  acl: readonly ACL[];
-}
-
-/** Pending changes of a multi's earlier ops, keyed by exact path string; null marks a deletion. */
-type Overlay = Map<string, ChangeRecord | null>;
-
-/** A validated write, ready to apply (ZooKeeper's txn records). */
-type Txn =
-  | { type: 'create'; path: string; data: Uint8Array | null; acl: ACL[]; ephemeralOwner: bigint; parentCVersion: number }
-  | { type: 'delete'; path: string }
-  | { type: 'setData'; path: string; data: Uint8Array | null; version: number }
-  | { type: 'check'; path: string };
 
 const EMPTY_DATA = new Uint8Array(0);
 
 const ZERO_STAT: PersistedStat = { czxid: 0, mzxid: 0, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, pzxid: 0 };
-
-/** Paths ZooKeeper refuses to delete (DataTree.isSpecialPath). */
-const SPECIAL_PATHS = new Set(['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']);
-
-/** PrepRequestProcessor.checkAndIncVersion (3.8): −1 matches any version; the next version wraps as a Java int. */
-function checkAndIncVersion(current: number, expected: number, path: string): number {
-  if (expected !== -1 && expected !== current) throw new ZkError('BAD_VERSION', { path });
-  return (current + 1) | 0;
-}
-
-/** The parent path of a path to delete (getParentPathAndValidate). */
-function parentForDelete(path: string): string {
-  const lastSlash = path.lastIndexOf('/');
-  if (lastSlash < 0 || path.includes('\0') || SPECIAL_PATHS.has(path)) throw new ZkError('BAD_ARGUMENTS', { path });
-  return path.slice(0, lastSlash);
-}
 
 /** Java's String.trim(): strips characters up to U+0020 from both ends. */
 function javaTrim(text: string): string {
@@ -149,8 +95,9 @@ function javaTrim(text: string): string {
 }
 
 function assertContext(ctx: TxnContext): void {
-  assert(Number.isSafeInteger(ctx.zxid) && ctx.zxid >= 0, `zxid must be a non-negative safe integer, got ${ctx.zxid}`);
-  assert(Number.isSafeInteger(ctx.timeMs), `timeMs must be a safe integer, got ${ctx.timeMs}`);
+  // Constant messages: a template literal would be built on every write.
+  assert(Number.isSafeInteger(ctx.zxid) && ctx.zxid >= 0, 'TxnContext.zxid must be a non-negative safe integer');
+  assert(Number.isSafeInteger(ctx.timeMs), 'TxnContext.timeMs must be a safe integer');
 }
 
 /**
@@ -159,18 +106,20 @@ function assertContext(ctx: TxnContext): void {
  */
 export class DataTree<W = unknown> {
   private store: ZnodeStore;
+  private prepare: TxnPreparer;
   private readonly dataWatches = new WatchManager<W>();
   private readonly childWatches = new WatchManager<W>();
-  private readonly providers: ReadonlyMap<string, AclSchemeProvider>;
-  private readonly skipAcl: boolean;
-  private readonly extendedTypesEnabled: boolean;
+  private readonly rules: PrepareRules;
 
   /** A fresh tree: `/`, `/zookeeper`, `/zookeeper/quota` and the read-only `/zookeeper/config`. */
   constructor(options: DataTreeOptions = {}) {
-    this.extendedTypesEnabled = options.extendedTypesEnabled ?? true;
-    this.providers = options.aclSchemeProviders ?? DEFAULT_ACL_SCHEME_PROVIDERS;
-    this.skipAcl = options.skipAcl ?? false;
-    this.store = new ZnodeStore(this.extendedTypesEnabled);
+    this.rules = {
+      extendedTypesEnabled: options.extendedTypesEnabled ?? true,
+      providers: options.aclSchemeProviders ?? DEFAULT_ACL_SCHEME_PROVIDERS,
+      skipAcl: options.skipAcl ?? false,
+    };
+    this.store = new ZnodeStore(this.rules.extendedTypesEnabled);
+    this.prepare = new TxnPreparer(this.store, this.rules);
     const s = this.store;
     const zookeeper = s.attach(ROOT_ID, '/zookeeper', EMPTY_DATA, s.acls.intern(OPEN_ACL_UNSAFE), ZERO_STAT);
     s.attach(zookeeper, '/zookeeper/quota', EMPTY_DATA, s.acls.intern(OPEN_ACL_UNSAFE), ZERO_STAT);
@@ -196,7 +145,7 @@ export class DataTree<W = unknown> {
     ttlMs = -1,
   ): CreateResult<W> {
     assertContext(ctx);
-    const txn = this.prepareCreate(ctx, { path, data, acl, createMode, ttlMs }, undefined);
+    const txn = this.prepare.create(ctx, { path, data, acl, createMode, ttlMs });
     const events: WatchDelivery<W>[] = [];
     const { stat } = this.applyCreate(ctx, txn, events);
     return { path: txn.path, stat, events };
@@ -208,7 +157,7 @@ export class DataTree<W = unknown> {
    */
   delete(ctx: TxnContext, path: string, version: number): EventsResult<W> {
     assertContext(ctx);
-    this.prepareDelete(ctx, path, version, undefined);
+    this.prepare.delete(ctx, path, version);
     const events: WatchDelivery<W>[] = [];
     this.applyDelete(ctx, path, events);
     return { events };
@@ -221,11 +170,7 @@ export class DataTree<W = unknown> {
    */
   deleteContainer(ctx: TxnContext, path: string): EventsResult<W> {
     assertContext(ctx);
-    parentForDelete(path);
-    const node = this.record(path, undefined);
-    if (node === undefined) throw new ZkError('NO_NODE', { path });
-    if (node.childCount > 0) throw new ZkError('NOT_EMPTY', { path });
-    if (ephemeralTypeOf(node.ephemeralOwner, this.extendedTypesEnabled) === 'NORMAL') throw new ZkError('BAD_VERSION', { path });
+    this.prepare.deleteContainer(path);
     const events: WatchDelivery<W>[] = [];
     this.applyDelete(ctx, path, events);
     return { events };
@@ -234,7 +179,7 @@ export class DataTree<W = unknown> {
   /** Replaces a node's data. Fails with BAD_ARGUMENTS, NO_NODE, NO_AUTH (WRITE) or BAD_VERSION. */
   setData(ctx: TxnContext, path: string, data: Uint8Array | null, version: number): StatResult<W> {
     assertContext(ctx);
-    const txn = this.prepareSetData(ctx, path, data, version, undefined);
+    const txn = this.prepare.setData(ctx, path, data, version);
     const events: WatchDelivery<W>[] = [];
     return { stat: this.applySetData(ctx, txn, events), events };
   }
@@ -245,21 +190,16 @@ export class DataTree<W = unknown> {
    */
   setACL(ctx: TxnContext, path: string, acl: readonly ACL[], version: number): StatResult<W> {
     assertContext(ctx);
-    validatePath(path);
-    const fixed = fixupAcl(path, ctx.auth, acl, this.providers);
-    const node = this.record(path, undefined);
-    if (node === undefined) throw new ZkError('NO_NODE', { path });
-    this.checkAcl(node.acl, Perms.ADMIN, ctx.auth, path);
-    const aversion = checkAndIncVersion(node.aversion, version, path);
+    const txn = this.prepare.setACL(ctx, path, acl, version);
     const id = this.store.find(path);
-    this.store.setAcl(id, path, this.store.acls.intern(fixed), aversion);
+    this.store.setAcl(id, path, this.store.acls.intern(txn.acl), txn.aversion);
     return { stat: this.store.stat(id), events: [] };
   }
 
   /** A version check (multi's check op on its own). Fails with BAD_ARGUMENTS, NO_NODE, NO_AUTH (READ) or BAD_VERSION. */
   check(ctx: TxnContext, path: string, version: number): void {
     assertContext(ctx);
-    this.prepareCheck(ctx, path, version);
+    this.prepare.check(ctx, path, version);
   }
 
   /**
@@ -270,10 +210,10 @@ export class DataTree<W = unknown> {
   multi(ctx: TxnContext, ops: readonly TreeMultiOp[]): TreeMultiResult<W> {
     assertContext(ctx);
     const overlay: Overlay = new Map();
-    const txns: Txn[] = [];
+    const txns: MultiTxn[] = [];
     for (let index = 0; index < ops.length; index++) {
       try {
-        txns.push(this.prepareOp(ctx, ops[index]!, overlay));
+        txns.push(this.prepare.op(ctx, ops[index]!, overlay));
       } catch (error) {
         if (!(error instanceof ZkError)) throw error;
         const results: TreeMultiOpResult[] = ops.map((_, i) => ({
@@ -312,146 +252,37 @@ export class DataTree<W = unknown> {
     return { deleted, events };
   }
 
-  // ----------------------------------------------------------- preparation
-
-  private prepareOp(ctx: TxnContext, op: TreeMultiOp, overlay: Overlay): Txn {
-    switch (op.type) {
-      case 'create':
-        return this.prepareCreate(ctx, op, overlay);
-      case 'delete':
-        this.prepareDelete(ctx, op.path, op.version, overlay);
-        return { type: 'delete', path: op.path };
-      case 'setData':
-        return this.prepareSetData(ctx, op.path, op.data, op.version, overlay);
-      case 'check':
-        this.prepareCheck(ctx, op.path, op.version, overlay);
-        return { type: 'check', path: op.path };
-    }
-  }
-
-  /** The node as prepared requests see it: a pending change of this multi, else the tree. */
-  private record(path: string, overlay: Overlay | undefined): ChangeRecord | undefined {
-    const pending = overlay?.get(path);
-    if (pending !== undefined) return pending ?? undefined;
-    const id = this.store.find(path);
-    if (id < 0) return undefined;
-    const n = this.store.nodes;
-    return {
-      version: n.version[id]!,
-      cversion: n.cversion[id]!,
-      aversion: n.aversion[id]!,
-      ephemeralOwner: n.ephemeralOwner[id]!,
-      childCount: this.store.childCount(id),
-      acl: this.store.aclOf(id),
-    };
-  }
-
-  private checkAcl(acl: readonly ACL[], perm: number, auth: AuthContext | undefined, path: string): void {
-    if (!this.skipAcl) checkAcl(acl, perm, auth, this.providers, path);
-  }
-
-  private prepareCreate(ctx: TxnContext, request: CreateSpec, overlay: Overlay | undefined): Txn & { type: 'create' } {
-    const { path, createMode } = request;
-    const ttlMs = request.ttlMs ?? -1;
-    if (!isCreateMode(createMode)) throw new ZkError('BAD_ARGUMENTS', { path });
-    if (isTtlMode(createMode) && !this.extendedTypesEnabled) throw new ZkError('UNIMPLEMENTED', { path });
-    if (!isValidTtl(createMode, ttlMs)) throw new ZkError('BAD_ARGUMENTS', { path });
-    const lastSlash = path.lastIndexOf('/');
-    if (lastSlash < 0 || path.includes('\0')) throw new ZkError('BAD_ARGUMENTS', { path });
-    const parentPath = path.slice(0, lastSlash);
-    const acl = fixupAcl(path, ctx.auth, request.acl, this.providers);
-    const parent = this.record(parentPath, overlay);
-    if (parent === undefined) throw new ZkError('NO_NODE', { path: parentPath });
-    this.checkAcl(parent.acl, Perms.CREATE, ctx.auth, path);
-    const actualPath = isSequentialMode(createMode) ? path + formatSequenceSuffix(parent.cversion) : path;
-    validatePath(actualPath);
-    if (this.record(actualPath, overlay) !== undefined) throw new ZkError('NODE_EXISTS', { path: actualPath });
-    if (ephemeralTypeOf(parent.ephemeralOwner, this.extendedTypesEnabled) === 'NORMAL') {
-      throw new ZkError('NO_CHILDREN_FOR_EPHEMERALS', { path: actualPath });
-    }
-    const parentCVersion = (parent.cversion + 1) | 0;
-    const ephemeralOwner =
-      createMode === CreateMode.CONTAINER
-        ? CONTAINER_EPHEMERAL_OWNER
-        : isTtlMode(createMode)
-          ? ttlEphemeralOwner(ttlMs)
-          : isEphemeralMode(createMode)
-            ? BigInt.asIntN(64, ctx.sessionId)
-            : 0n;
-    if (overlay !== undefined) {
-      overlay.set(parentPath, { ...parent, childCount: parent.childCount + 1, cversion: parentCVersion });
-      overlay.set(actualPath, { version: 0, cversion: 0, aversion: 0, ephemeralOwner, childCount: 0, acl });
-    }
-    return { type: 'create', path: actualPath, data: request.data, acl, ephemeralOwner, parentCVersion };
-  }
-
-  private prepareDelete(ctx: TxnContext, path: string, version: number, overlay: Overlay | undefined): void {
-    const parentPath = parentForDelete(path);
-    const parent = this.record(parentPath, overlay);
-    if (parent === undefined) throw new ZkError('NO_NODE', { path: parentPath });
-    this.checkAcl(parent.acl, Perms.DELETE, ctx.auth, path);
-    const node = this.record(path, overlay);
-    if (node === undefined) throw new ZkError('NO_NODE', { path });
-    checkAndIncVersion(node.version, version, path);
-    if (node.childCount > 0) throw new ZkError('NOT_EMPTY', { path });
-    if (overlay !== undefined) {
-      overlay.set(parentPath, { ...parent, childCount: parent.childCount - 1 });
-      overlay.set(path, null);
-    }
-  }
-
-  private prepareSetData(
-    ctx: TxnContext,
-    path: string,
-    data: Uint8Array | null,
-    version: number,
-    overlay: Overlay | undefined,
-  ): Txn & { type: 'setData' } {
-    validatePath(path);
-    const node = this.record(path, overlay);
-    if (node === undefined) throw new ZkError('NO_NODE', { path });
-    this.checkAcl(node.acl, Perms.WRITE, ctx.auth, path);
-    const newVersion = checkAndIncVersion(node.version, version, path);
-    overlay?.set(path, { ...node, version: newVersion });
-    return { type: 'setData', path, data, version: newVersion };
-  }
-
-  private prepareCheck(ctx: TxnContext, path: string, version: number, overlay?: Overlay): void {
-    validatePath(path);
-    const node = this.record(path, overlay);
-    if (node === undefined) throw new ZkError('NO_NODE', { path });
-    this.checkAcl(node.acl, Perms.READ, ctx.auth, path);
-    checkAndIncVersion(node.version, version, path);
-  }
-
   // --------------------------------------------------------------- applying
 
-  private applyCreate(ctx: TxnContext, txn: Txn & { type: 'create' }, events: WatchDelivery<W>[]): { path: string; stat: Stat } {
+  private applyCreate(ctx: TxnContext, txn: CreateTxn, events: WatchDelivery<W>[]): { path: string; stat: Stat } {
     const s = this.store;
-    const id = s.createNode(txn.path, txn.data, s.acls.intern(txn.acl), txn.ephemeralOwner, txn.parentCVersion, ctx.zxid, ctx.timeMs);
-    const parentPath = parentPathOf(txn.path);
+    const { id, parentId } = s.createNode(txn.path, txn.data, s.acls.intern(txn.acl), txn.ephemeralOwner, txn.parentCVersion, ctx.zxid, ctx.timeMs);
     this.dataWatches.trigger(txn.path, EventType.NodeCreated, s.aclOf(id), events);
-    this.childWatches.trigger(eventPathOf(parentPath), EventType.NodeChildrenChanged, s.aclOf(s.find(parentPath)), events);
+    this.childWatches.trigger(eventPathOf(parentPathOf(txn.path)), EventType.NodeChildrenChanged, s.aclOf(parentId), events);
     return { path: txn.path, stat: s.stat(id) };
   }
 
   private applyDelete(ctx: TxnContext, path: string, events: WatchDelivery<W>[]): void {
     const removed = this.store.deleteNode(path, ctx.zxid);
-    assert(removed !== undefined, `delete ${path}: the node was checked to exist`);
+    assert(removed !== undefined, 'delete: the node was checked to exist');
     const notified = this.dataWatches.trigger(path, EventType.NodeDeleted, removed.acl, events);
     this.childWatches.trigger(path, EventType.NodeDeleted, removed.acl, events, notified);
     this.childWatches.trigger(eventPathOf(parentPathOf(path)), EventType.NodeChildrenChanged, removed.parentAcl, events);
   }
 
-  private applySetData(ctx: TxnContext, txn: Txn & { type: 'setData' }, events: WatchDelivery<W>[]): Stat {
+  private applySetData(ctx: TxnContext, txn: SetDataTxn, events: WatchDelivery<W>[]): Stat {
     const id = this.store.find(txn.path);
-    assert(id >= 0, `setData ${txn.path}: the node was checked to exist`);
+    assert(id >= 0, 'setData: the node was checked to exist');
     this.store.setData(id, txn.path, txn.data, txn.version, ctx.zxid, ctx.timeMs);
     this.dataWatches.trigger(txn.path, EventType.NodeDataChanged, this.store.aclOf(id), events);
     return this.store.stat(id);
   }
 
   // ------------------------------------------------------------------ reads
+
+  private checkReadAcl(acl: readonly ACL[], perm: number, auth: AuthContext | undefined, path: string): void {
+    if (!this.rules.skipAcl) checkAcl(acl, perm, auth, this.rules.providers, path);
+  }
 
   private requireNode(path: string): number {
     const id = this.store.find(path);
@@ -462,7 +293,7 @@ export class DataTree<W = unknown> {
   /** getData: NO_NODE, then NO_AUTH without READ; registers a data watch when given a watcher. */
   getData(path: string, auth?: AuthContext, watcher?: W): { data: Uint8Array | null; stat: Stat } {
     const id = this.requireNode(path);
-    this.checkAcl(this.store.aclOf(id), Perms.READ, auth, path);
+    this.checkReadAcl(this.store.aclOf(id), Perms.READ, auth, path);
     if (watcher !== undefined) this.dataWatches.add(path, watcher);
     return { data: this.store.nodes.data[id] ?? null, stat: this.store.stat(id) };
   }
@@ -482,7 +313,7 @@ export class DataTree<W = unknown> {
   /** getChildren / getChildren2: names in ZooKeeper's order; NO_NODE, then NO_AUTH without READ. */
   getChildren(path: string, auth?: AuthContext, watcher?: W): { children: string[]; stat: Stat } {
     const id = this.requireNode(path);
-    this.checkAcl(this.store.aclOf(id), Perms.READ, auth, path);
+    this.checkReadAcl(this.store.aclOf(id), Perms.READ, auth, path);
     const children = this.store.childNames(id);
     const stat = this.store.stat(id);
     if (watcher !== undefined) this.childWatches.add(path, watcher);
@@ -496,8 +327,8 @@ export class DataTree<W = unknown> {
   getACL(path: string, auth?: AuthContext): { acl: readonly ACL[]; stat: Stat } {
     const id = this.requireNode(path);
     const acl = this.store.aclOf(id);
-    this.checkAcl(acl, Perms.READ | Perms.ADMIN, auth, path);
-    const full = this.skipAcl || hasPermission(acl, Perms.ADMIN, auth, this.providers);
+    this.checkReadAcl(acl, Perms.READ | Perms.ADMIN, auth, path);
+    const full = this.rules.skipAcl || hasPermission(acl, Perms.ADMIN, auth, this.rules.providers);
     return { acl: full ? acl : redactDigestIds(acl), stat: this.store.stat(id) };
   }
 
@@ -528,7 +359,7 @@ export class DataTree<W = unknown> {
   /** getAllChildrenNumber: the number of descendants; NO_NODE, then NO_AUTH without READ. */
   getAllChildrenNumber(path: string, auth?: AuthContext): number {
     const id = this.requireNode(path);
-    this.checkAcl(this.store.aclOf(id), Perms.READ, auth, path);
+    this.checkReadAcl(this.store.aclOf(id), Perms.READ, auth, path);
     let count = 0;
     const stack = [id];
     for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
@@ -787,7 +618,8 @@ export class DataTree<W = unknown> {
 
   private static emptyForRestore<W>(options: DataTreeOptions): DataTree<W> {
     const tree = new DataTree<W>(options);
-    tree.store = new ZnodeStore(tree.extendedTypesEnabled);
+    tree.store = new ZnodeStore(tree.rules.extendedTypesEnabled);
+    tree.prepare = new TxnPreparer(tree.store, tree.rules);
     return tree;
   }
 

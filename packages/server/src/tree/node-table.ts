@@ -75,7 +75,7 @@ export class NodeTable {
 
   /** Frees an id and zeroes its columns for the next user. */
   release(id: number): void {
-    assert(id >= 0 && id < this.used, `node id ${id} out of range`);
+    assert(id >= 0 && id < this.used, 'node id out of range');
     this.czxid[id] = 0;
     this.mzxid[id] = 0;
     this.pzxid[id] = 0;

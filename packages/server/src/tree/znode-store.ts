@@ -199,10 +199,18 @@ export class ZnodeStore {
    * the parent's cversion, makes it the parent's cversion with pzxid = zxid
    * (an overflowed counter therefore stops advancing, as in ZooKeeper).
    */
-  createNode(path: string, data: Uint8Array | null, aclRef: number, ephemeralOwner: bigint, parentCVersion: number, zxid: number, timeMs: number): number {
+  createNode(
+    path: string,
+    data: Uint8Array | null,
+    aclRef: number,
+    ephemeralOwner: bigint,
+    parentCVersion: number,
+    zxid: number,
+    timeMs: number,
+  ): { id: number; parentId: number } {
     const parentPath = parentPathOf(path);
     const parentId = this.find(parentPath);
-    assert(parentId >= 0, `create ${path}: parent was checked to exist`);
+    assert(parentId >= 0, 'create: the parent was checked to exist');
     const n = this.nodes;
     this.subDigest(this.nodeDigest(parentId, parentPath));
     if (parentCVersion > n.cversion[parentId]!) {
@@ -212,7 +220,7 @@ export class ZnodeStore {
     const stat: PersistedStat = { czxid: zxid, mzxid: zxid, pzxid: zxid, ctime: timeMs, mtime: timeMs, version: 0, cversion: 0, aversion: 0, ephemeralOwner };
     const id = this.attach(parentId, path, data, aclRef, stat);
     this.addDigest(this.nodeDigest(parentId, parentPath));
-    return id;
+    return { id, parentId };
   }
 
   /**
@@ -226,7 +234,7 @@ export class ZnodeStore {
     const parentId = this.find(parentPath);
     const id = this.find(path);
     if (parentId < 0 || id < 0 || id === ROOT_ID) return undefined;
-    assert(this.childCount(id) === 0, `delete ${path}: the node has children`);
+    assert(this.childCount(id) === 0, 'delete: the node has children');
     const n = this.nodes;
     this.subDigest(this.nodeDigest(parentId, parentPath));
     this.removeChild(parentId, path.slice(path.lastIndexOf('/') + 1));
