@@ -4,3 +4,5 @@ export { DataTree, type DataTreeOptions } from './tree/data-tree.js';
 export type { TxnContext, WatchDelivery, SnapshotNode, PersistedStat } from './tree/tree-types.js';
 export type { AuthContext } from './tree/acl.js';
 export { generateDigest } from './auth/auth-providers.js';
+export { loadServerConfig, type ServerConfig } from './config/load-config.js';
+export { parseZooConfig, parseServerLine, ConfigError, type ZooConfig, type QuorumServerSpec } from './config/zoo-cfg.js';

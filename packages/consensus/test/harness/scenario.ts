@@ -19,17 +19,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { formatZxid, makeZxid, type LogEntry, type PeerMessage } from '../../src/index.js';
-import { Cluster, type SimNetwork } from './cluster.js';
-import { emptyDurable, encodeSnapshot, type DurableState, type EnsembleSettings, type SimNode } from './sim-node.js';
+import type { Cluster } from './cluster.js';
+import { FifoEnsemble } from './fifo-ensemble.js';
+import { emptyDurable, encodeSnapshot, type DurableState, type SimNode } from './sim-node.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Messages whose delivery always shows in a trace: the sync decision of each learner. */
 const ALWAYS_SHOWN = new Set<PeerMessage['type']>(['DIFF', 'TRUNC', 'SNAP']);
-
-/** Cap on deliveries per `deliver` so that a livelock fails the scenario instead of hanging. */
-const DELIVERIES_MAX = 200_000;
 
 export function parseZxid(text: string): number {
   const match = /^(\d+):(\d+)$/.exec(text);
@@ -69,25 +67,6 @@ export function summarize(msg: PeerMessage): string {
   }
 }
 
-interface Cut {
-  from: number;
-  to: number;
-  types: Set<string> | undefined;
-}
-
-class FifoNetwork implements SimNetwork {
-  readonly queue: { from: number; to: number; msg: PeerMessage }[] = [];
-  cuts: Cut[] = [];
-
-  send(from: number, to: number, msg: PeerMessage): void {
-    this.queue.push({ from, to, msg });
-  }
-
-  isCut(from: number, to: number, msg: PeerMessage): boolean {
-    return this.cuts.some((c) => c.from === from && c.to === to && (c.types === undefined || c.types.has(msg.type)));
-  }
-}
-
 /** Builds a disk with `epoch` as both epochs and entries `from..to` (data "e:c"), optionally snapshotted. */
 function preloadedDisk(options: Map<string, string>): DurableState {
   const disk = emptyDurable();
@@ -113,8 +92,7 @@ function preloadedDisk(options: Map<string, string>): DurableState {
 
 /** Replays one scenario and returns its text with the traces it produced. */
 export class ScenarioRunner {
-  private cluster: Cluster | undefined;
-  private readonly net = new FifoNetwork();
+  private ensemble: FifoEnsemble | undefined;
   private out: string[] = [];
   private verbose = false;
   private writeCounter = 0;
@@ -145,9 +123,13 @@ export class ScenarioRunner {
     return `${result.join('\n')}\n`;
   }
 
+  private get e(): FifoEnsemble {
+    if (this.ensemble === undefined) throw new Error('no cluster command yet');
+    return this.ensemble;
+  }
+
   private get c(): Cluster {
-    if (this.cluster === undefined) throw new Error('no cluster command yet');
-    return this.cluster;
+    return this.e.cluster;
   }
 
   private execute(command: string): void {
@@ -178,10 +160,7 @@ export class ScenarioRunner {
         return;
       case 'tick': {
         const n = Number(positional[0] ?? '1');
-        for (let t = 0; t < n; t++) {
-          this.c.tickAll();
-          this.deliverAll();
-        }
+        this.e.tick(n);
         return this.flushApplied();
       }
       case 'deliver':
@@ -213,16 +192,11 @@ export class ScenarioRunner {
       }
       case 'cut':
         return this.cut(positional);
-      case 'isolate': {
-        const id = Number(positional[0]);
-        for (const other of this.c.allIds) {
-          if (other === id) continue;
-          this.net.cuts.push({ from: id, to: other, types: undefined }, { from: other, to: id, types: undefined });
-        }
+      case 'isolate':
+        this.e.isolate(Number(positional[0]));
         return;
-      }
       case 'heal':
-        this.net.cuts = [];
+        this.e.heal();
         return;
       case 'status':
         for (const id of this.c.allIds) this.out.push(this.statusLine(id));
@@ -241,19 +215,16 @@ export class ScenarioRunner {
   private makeCluster(options: Map<string, string>): void {
     const list = (key: string): number[] =>
       (options.get(key) ?? '').split(',').filter((s) => s !== '').map(Number);
-    const settings: EnsembleSettings = {
-      voters: list('voters'),
-      observers: list('observers'),
-      initLimit: Number(options.get('initLimit') ?? 10),
-      syncLimit: Number(options.get('syncLimit') ?? 5),
-      finalizeWaitTicks: Number(options.get('finalizeWait') ?? 1),
-      electionResendTicks: Number(options.get('resend') ?? 2),
-      maxLogEntriesForDiff: Number(options.get('maxDiff') ?? 100),
-    };
-    this.cluster = new Cluster(
-      settings,
-      this.net,
-      { checkQuorumPersisted: true },
+    this.ensemble = new FifoEnsemble(
+      {
+        voters: list('voters'),
+        observers: list('observers'),
+        initLimit: Number(options.get('initLimit') ?? 10),
+        syncLimit: Number(options.get('syncLimit') ?? 5),
+        finalizeWaitTicks: Number(options.get('finalizeWait') ?? 1),
+        electionResendTicks: Number(options.get('resend') ?? 2),
+        maxLogEntriesForDiff: Number(options.get('maxDiff') ?? 100),
+      },
       {
         readyDone: (node) => this.reportState(node),
         persisted: (node, rd) => {
@@ -273,41 +244,27 @@ export class ScenarioRunner {
         syncDone: (node, token) => this.out.push(`${node.id}: sync ${token} done`),
         syncFailed: (node, token) => this.out.push(`${node.id}: sync ${token} failed`),
       },
-      1,
     );
+    this.ensemble.onMessage = (from, to, msg, fate) => {
+      const shown = this.verbose || (ALWAYS_SHOWN.has(msg.type) && fate === 'delivered');
+      if (msg.type !== 'PING' && shown) this.out.push(`${from}->${to} ${summarize(msg)}${fate === 'delivered' ? '' : ` (${fate})`}`);
+    };
   }
 
   private cut(positional: string[]): void {
     const [spec, typeList] = positional as [string, string | undefined];
-    const types = typeList === undefined ? undefined : new Set(typeList.split(','));
     const arrow = /^(\d+)->(\d+)$/.exec(spec);
     if (arrow !== null) {
-      this.net.cuts.push({ from: Number(arrow[1]), to: Number(arrow[2]), types });
+      const types = typeList === undefined ? {} : { types: new Set(typeList.split(',')) };
+      this.e.cuts.push({ from: Number(arrow[1]), to: Number(arrow[2]), ...types });
       return;
     }
-    const a = Number(positional[0]);
-    const b = Number(positional[1]);
-    this.net.cuts.push({ from: a, to: b, types: undefined }, { from: b, to: a, types: undefined });
+    this.e.cut(Number(positional[0]), Number(positional[1]));
   }
 
   private settle(): void {
-    this.deliverAll();
+    this.e.settle();
     this.flushApplied();
-  }
-
-  private deliverAll(): void {
-    let count = 0;
-    for (let item = this.net.queue.shift(); item !== undefined; item = this.net.queue.shift()) {
-      if (++count > DELIVERIES_MAX) throw new Error('messages never settle (livelock?)');
-      const { from, to, msg } = item;
-      const cut = this.net.isCut(from, to, msg);
-      const running = this.c.isRunning(to);
-      if (msg.type !== 'PING' && (this.verbose || (ALWAYS_SHOWN.has(msg.type) && !cut && running))) {
-        const fate = cut ? ' (dropped)' : running ? '' : ' (server down)';
-        this.out.push(`${from}->${to} ${summarize(msg)}${fate}`);
-      }
-      if (!cut) this.c.deliver(from, to, msg);
-    }
   }
 
   private reportState(node: SimNode): void {

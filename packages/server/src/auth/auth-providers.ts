@@ -13,15 +13,33 @@ export function generateDigest(userAndPassword: string): string {
   return `${user}:${hash}`;
 }
 
+/** What an addAuth packet is checked against. */
+export interface AuthenticationContext {
+  /** The client's address, the identity the `ip` scheme proves. */
+  remoteAddress: string;
+  /** The superuser's digest id (`DigestAuthenticationProvider.superDigest`), if configured. */
+  superDigest: string | undefined;
+}
+
 /**
- * Turns an addAuth packet into the identity it proves, or undefined when the
- * scheme is not one we can authenticate (ZooKeeper answers AUTH_FAILED then).
- * Only `digest` is accepted from clients: `ip` ids come from the socket and
- * `world`/`auth` are not authentication schemes.
+ * Turns an addAuth packet into the identities it proves, or undefined when
+ * no provider handles the scheme (ZooKeeper answers AUTH_FAILED and closes).
+ * The providers are ZooKeeper's defaults: `digest` accepts any text (it
+ * hashes it, colon or not) and adds `super:` when it matches the superDigest;
+ * `ip` proves the connection's own address, whatever the packet says.
  */
-export function authenticate(scheme: string, auth: Uint8Array): Id | undefined {
-  if (scheme !== 'digest') return undefined;
-  const text = new TextDecoder().decode(auth);
-  if (!text.includes(':')) return undefined;
-  return { scheme: 'digest', id: generateDigest(text) };
+export function authenticate(scheme: string, auth: Uint8Array, context: AuthenticationContext): Id[] | undefined {
+  switch (scheme) {
+    case 'digest': {
+      const digest = generateDigest(new TextDecoder().decode(auth));
+      const ids: Id[] = [];
+      if (digest === context.superDigest) ids.push({ scheme: 'super', id: '' });
+      ids.push({ scheme: 'digest', id: digest });
+      return ids;
+    }
+    case 'ip':
+      return [{ scheme: 'ip', id: context.remoteAddress }];
+    default:
+      return undefined;
+  }
 }
