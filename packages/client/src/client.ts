@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import {
   type ACL,
   AddWatchMode,
+  type ClientInfo,
   ErrorCode,
   OpCode,
   type RequestBodyByOp,
@@ -19,7 +20,8 @@ import { Ids } from './acl.js';
 import type { ClientState, ZkClientEvents } from './client-events.js';
 import type { RetryOptions } from './client-options.js';
 import type { Chroot } from './chroot.js';
-import { type ClientConnection, type SubmitOptions, existsWatchKind } from './connection.js';
+import type { ClientConnection, SubmitOptions } from './connection.js';
+import { existsWatch, persistentWatch, readWatch } from './packet.js';
 import { type CreateModeName, planCreate, validateACL } from './create-mode.js';
 import { type NodeData, copyData, toWireData } from './data.js';
 import { MultiError, replyError } from './errors.js';
@@ -83,7 +85,7 @@ export interface ACLResult {
   readonly stat: Stat;
 }
 
-/** Client paths of the servers' answers; kept here so every caller strips the chroot the same way. */
+/** The decoded answer to op K. */
 type Body<K extends RequestOp & ResponseOp> = ResponseBodyByOp[K];
 
 /**
@@ -100,7 +102,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   /** @internal */
   readonly connection: ClientConnection;
 
-  /** @internal Use {@link createClient}. */
+  /** Not for direct use: create clients with {@link createClient} or {@link connect}. */
   constructor(
     connect: (emitter: EventEmitter<ZkClientEvents>) => ClientConnection,
     private readonly chroot: Chroot,
@@ -265,7 +267,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       { path: this.chroot.toServer(path), watch: watcher !== undefined },
       path,
       true,
-      watcher === undefined ? options : { ...options, watch: { path, watcher, kindFor: existsWatchKind } },
+      watcher === undefined ? options : { ...options, watch: existsWatch(path, watcher) },
     );
     if (reply.err === ErrorCode.NO_NODE) return null;
     return this.body(reply, path, true).stat;
@@ -279,7 +281,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       { path: this.chroot.toServer(path), watch: watcher !== undefined },
       path,
       true,
-      watcher === undefined ? options : { ...options, watch: { path, watcher, kindFor: (err) => (err === ErrorCode.OK ? 'data' : undefined) } },
+      watcher === undefined ? options : { ...options, watch: readWatch('data', path, watcher) },
     );
     return { data: copyData(body.data), stat: body.stat };
   }
@@ -299,7 +301,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       { path: this.chroot.toServer(path), watch: watcher !== undefined },
       path,
       true,
-      watcher === undefined ? options : { ...options, watch: this.childWatch(path, watcher) },
+      watcher === undefined ? options : { ...options, watch: readWatch('child', path, watcher) },
     );
     return body.children;
   }
@@ -312,13 +314,9 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       { path: this.chroot.toServer(path), watch: watcher !== undefined },
       path,
       true,
-      watcher === undefined ? options : { ...options, watch: this.childWatch(path, watcher) },
+      watcher === undefined ? options : { ...options, watch: readWatch('child', path, watcher) },
     );
     return { children: body.children, stat: body.stat };
-  }
-
-  private childWatch(path: string, watcher: Watcher): SubmitOptions['watch'] {
-    return { path, watcher, kindFor: (err) => (err === ErrorCode.OK ? 'child' : undefined) };
   }
 
   /** The node's ACL and Stat. */
@@ -401,7 +399,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     const kind = mode === 'PERSISTENT' ? 'persistent' : 'persistentRecursive';
     await this.request(OpCode.addWatch, { path: this.chroot.toServer(path), mode: AddWatchMode[mode] }, path, true, {
       ...options,
-      watch: { path, watcher, kindFor: (err) => (err === ErrorCode.OK || err === ErrorCode.NO_NODE ? kind : undefined) },
+      watch: persistentWatch(kind, path, watcher),
     });
   }
 
@@ -428,6 +426,12 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     return this.removeWatches(path, null, type, local, options);
   }
 
+  /** The identities this session is authenticated as (whoAmI, ZooKeeper 3.7+). */
+  async whoAmI(options: CallOptions = {}): Promise<ClientInfo[]> {
+    const body = await this.request(OpCode.whoAmI, undefined, undefined, true, options);
+    return body.clientInfo;
+  }
+
   /**
    * Authenticates this session (`addAuthInfo`), e.g. `addAuth('digest', 'user:password')`.
    * The credentials are re-sent after every reconnect. Resolves when the server accepts them;
@@ -436,29 +440,16 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
    */
   addAuth(scheme: string, auth: Uint8Array | string, options: CallOptions = {}): Promise<void> {
     const bytes = typeof auth === 'string' ? new TextEncoder().encode(auth) : auth;
-    const pending = this.connection.addAuth(scheme, bytes);
-    const { signal } = options;
-    if (signal === undefined) return pending;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return abortable(this.connection.addAuth(scheme, bytes), options.signal);
   }
 
   /**
    * Closes the session: its ephemeral nodes are deleted and its watches dropped. Resolves
    * once the server confirmed (or the connection ended). Calls made afterwards fail with
-   * SESSION_EXPIRED, as in ZooKeeper.
+   * SESSION_EXPIRED, as in ZooKeeper. Aborting only stops the wait; the close goes on.
    */
-  close(): Promise<void> {
-    return this.connection.close();
-  }
-
-  /** Closes the client; for `await using client = ...`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+  close(options: CallOptions = {}): Promise<void> {
+    return abortable(this.connection.close(), options.signal);
   }
 
   /** Sends one request (retrying retry-safe ones by the policy) and resolves with the raw reply. */
@@ -491,7 +482,21 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   private body<T>(reply: { err: number; body: T | undefined }, path: string | undefined, retrySafe: boolean): NonNullable<T> {
     if (reply.err !== ErrorCode.OK) throw replyError(reply.err, path, retrySafe);
-    // Replies without a body (delete, sync's empty answer …) resolve to an empty object.
+    // Ops whose success has no body (delete, checkWatches …) resolve to an empty object their callers ignore.
     return (reply.body ?? {}) as NonNullable<T>;
   }
+}
+
+/** Lets a caller stop waiting for `promise` (which carries on) when `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -28,9 +28,10 @@ import { endpointToString } from './transport/transport.js';
 import { assert } from './util/assert.js';
 import { Deque } from './util/deque.js';
 import type { Random } from './util/rng.js';
-import type { WatchKind } from './watch-manager.js';
 import { WatchManager } from './watch-manager.js';
-import { type KeeperStateName, NO_ZXID, type WatchEventType, type WatchedEvent, type Watcher, type WatcherTypeName } from './watched-event.js';
+import { type KeeperStateName, NO_ZXID, type WatchEventType } from './watched-event.js';
+import { EventDispatcher } from './event-dispatcher.js';
+import { type Packet, type Reply, type WatchDeregistration, type WatchRegistration, internalPacket } from './packet.js';
 
 /** ClientCnxn pings at least this often even when the read timeout would allow longer silence. */
 const MAX_SEND_PING_INTERVAL_MS = 10_000;
@@ -42,27 +43,7 @@ const PING_RW_PROBE_TIMEOUT_MS = 1_000;
 /** Largest xid before wrapping back to 1: negative xids are reserved for pings, auth and notifications. */
 const MAX_XID = 0x7fffffff;
 
-/** The outcome of one request: ZooKeeper's reply header fields and, on success, the decoded body. */
-export interface Reply<T = unknown> {
-  readonly err: number;
-  readonly zxid: bigint;
-  readonly body: T | undefined;
-}
-
-/** A watch to add once the reply arrives (`ZooKeeper.WatchRegistration`); `kindFor` picks the table by result code. */
-export interface WatchRegistration {
-  readonly path: string;
-  readonly watcher: Watcher;
-  readonly kindFor: (err: number) => WatchKind | undefined;
-}
-
-/** Watches to remove once a checkWatches/removeWatches reply arrives (`WatchDeregistration`). */
-export interface WatchDeregistration {
-  readonly path: string;
-  readonly watcher: Watcher | undefined;
-  readonly type: WatcherTypeName;
-  readonly local: boolean;
-}
+export type { Reply } from './packet.js';
 
 /** Extras of one submitted request. */
 export interface SubmitOptions {
@@ -89,19 +70,6 @@ export interface ConnectionConfig {
   readonly transportFactory: TransportFactory;
   /** Asks a server whether it serves writes; used only while connected read-only. */
   readonly probeReadWrite: (endpoint: Endpoint, timeoutMs: number) => Promise<boolean>;
-}
-
-/** A request in the outgoing or pending queue (ClientCnxn's `Packet`). */
-interface Packet {
-  readonly op: RequestOp;
-  readonly body: unknown;
-  /** Assigned when the packet is written, so xids follow the order on the wire. */
-  xid: number;
-  readonly watch: WatchRegistration | undefined;
-  readonly deregistration: WatchDeregistration | undefined;
-  /** Set when the caller aborted: the reply, if any, is still consumed but changes nothing. */
-  abandoned: boolean;
-  readonly settle: (reply: Reply) => void;
 }
 
 /** Credentials added with addAuth, re-sent on every connection, and the callers awaiting the server's verdict. */
@@ -140,6 +108,7 @@ export class ClientConnection {
   readonly watches: WatchManager;
 
   private readonly hosts: HostProvider;
+  private readonly events: EventDispatcher;
   private readonly outgoing = new Deque<Packet>();
   private readonly pending = new Deque<Packet>();
   private readonly authEntries: AuthEntry[] = [];
@@ -164,10 +133,6 @@ export class ClientConnection {
   private lastHeardAt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The last session state handed to watchers (EventThread's `sessionState`), for de-duplication. */
-  private lastEventState: KeeperStateName = 'Disconnected';
-  /** After Expired or AuthFailed no further events are delivered (EventThread's event of death). */
-  private eventsDead = false;
   private rwServer: Endpoint | undefined;
   private pingRwTimeoutMs = MIN_PING_RW_TIMEOUT_MS;
   private lastPingRwAt = 0;
@@ -181,6 +146,7 @@ export class ClientConnection {
   ) {
     this.hosts = new HostProvider(config.endpoints, config.random);
     this.watches = new WatchManager(config.autoWatchReset);
+    this.events = new EventDispatcher(this.watches, emitter, () => this.sessionId);
     this.sessionId = config.sessionId ?? 0n;
     this.sessionPassword = config.sessionPassword ?? new Uint8Array(16);
     // A caller-supplied session id is a real one, not a read-only server's placeholder.
@@ -301,26 +267,20 @@ export class ClientConnection {
 
   /**
    * Closes the session (`ClientCnxn.close`): sends closeSession if a connection exists or is
-   * being set up and waits for its reply or the connection's end, then stops for good.
+   * being set up (then after its handshake) and waits for its reply or the connection's end,
+   * then stops for good. A client that never got a session stops at once.
    */
   close(): Promise<void> {
     if (this.terminated) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
     if (this.closing) return done;
-    if (this.transport === undefined) {
+    // Nothing to close on the server without a connection, or before any session exists.
+    if (this.transport === undefined || (!this.handshakeDone && this.sessionId === 0n)) {
       this.closing = true;
       this.terminate('closed');
       return done;
     }
-    this.queuePacket({
-      op: OpCode.closeSession,
-      body: undefined,
-      xid: 0,
-      watch: undefined,
-      deregistration: undefined,
-      abandoned: false,
-      settle: () => this.terminate('closed'),
-    });
+    this.queuePacket(internalPacket(OpCode.closeSession, undefined, () => this.terminate('closed')));
     return done;
   }
 
@@ -418,8 +378,8 @@ export class ClientConnection {
     this.negotiatedTimeoutMs = response.timeOut;
     if (response.timeOut <= 0) {
       this.setState('EXPIRED');
-      this.queueEvent({ type: 'None', state: 'Expired', path: null, zxid: NO_ZXID });
-      this.eventsDead = true;
+      this.events.dispatch({ type: 'None', state: 'Expired', path: null, zxid: NO_ZXID });
+      this.events.kill();
       this.terminate('expired');
       return;
     }
@@ -439,7 +399,7 @@ export class ClientConnection {
     for (const entry of this.authEntries) this.sendAuth(entry);
     this.sendSetWatches();
     for (let packet = this.outgoing.shift(); packet !== undefined; packet = this.outgoing.shift()) this.sendPacket(packet);
-    this.queueEvent({ type: 'None', state: response.readOnly ? 'ConnectedReadOnly' : 'SyncConnected', path: null, zxid: NO_ZXID });
+    this.events.dispatch({ type: 'None', state: response.readOnly ? 'ConnectedReadOnly' : 'SyncConnected', path: null, zxid: NO_ZXID });
     // The event may have run user code that closed the client.
     if (!this.isConnected()) return;
     for (const waiter of this.connectedWaiters) waiter.resolve();
@@ -451,19 +411,12 @@ export class ClientConnection {
     if (!this.config.autoWatchReset || this.watches.isEmpty) return;
     const batches = batchSetWatches(this.watches.lists(), this.lastZxid, (path) => this.config.chroot.toServer(path));
     for (const batch of batches) {
-      const packet: Packet = {
-        op: batch.op === 'setWatches' ? OpCode.setWatches : OpCode.setWatches2,
-        body:
-          batch.op === 'setWatches'
-            ? { relativeZxid: batch.relativeZxid, dataWatches: batch.dataWatches, existWatches: batch.existWatches, childWatches: batch.childWatches }
-            : batch,
-        xid: 0,
-        watch: undefined,
-        deregistration: undefined,
-        abandoned: false,
-        settle: () => {},
-      };
-      this.sendPacket(packet);
+      const { relativeZxid, dataWatches, existWatches, childWatches, persistentWatches, persistentRecursiveWatches } = batch;
+      this.sendPacket(
+        batch.op === 'setWatches'
+          ? internalPacket(OpCode.setWatches, { relativeZxid, dataWatches, existWatches, childWatches })
+          : internalPacket(OpCode.setWatches2, { relativeZxid, dataWatches, existWatches, childWatches, persistentWatches, persistentRecursiveWatches }),
+      );
     }
   }
 
@@ -522,7 +475,7 @@ export class ClientConnection {
         const type = eventTypeNames.get(event.type);
         const state = keeperStateNames.get(event.state);
         if (type === undefined || state === undefined) throw new ProtocolError(`Invalid watch event type ${event.type} / state ${event.state}`);
-        this.queueEvent({ type, state, path: this.config.chroot.toClient(event.path), zxid: decoded.header.zxid });
+        this.events.dispatch({ type, state, path: this.config.chroot.toClient(event.path), zxid: decoded.header.zxid });
         return;
       }
       case 'response': {
@@ -542,8 +495,8 @@ export class ClientConnection {
     if (err === ErrorCode.AUTH_FAILED) {
       for (const waiter of waiters) waiter.reject(new ZkError('AUTH_FAILED'));
       this.setState('AUTH_FAILED');
-      this.queueEvent({ type: 'None', state: 'AuthFailed', path: null, zxid: NO_ZXID });
-      this.eventsDead = true;
+      this.events.dispatch({ type: 'None', state: 'AuthFailed', path: null, zxid: NO_ZXID });
+      this.events.kill();
       this.terminate('authFailed');
       return;
     }
@@ -573,7 +526,7 @@ export class ClientConnection {
       const lost = reply.err === ErrorCode.SESSION_EXPIRED || reply.err === ErrorCode.CONNECTION_LOSS;
       for (const [type, watchers] of removed) {
         if (watchers.size === 0) continue;
-        this.queueEvent({ type, state: lost ? 'Disconnected' : 'SyncConnected', path: d.path, zxid: NO_ZXID }, watchers);
+        this.events.dispatch({ type, state: lost ? 'Disconnected' : 'SyncConnected', path: d.path, zxid: NO_ZXID }, watchers);
         // Removing locally succeeds even though the server could not be told.
         err = ErrorCode.OK;
       }
@@ -582,66 +535,6 @@ export class ClientConnection {
       err = error.errno;
     }
     return { ...reply, err };
-  }
-
-  // ---- Events -------------------------------------------------------------------------
-
-  /**
-   * EventThread.queueEvent plus processEvent, run synchronously so that events reach watchers
-   * in wire order and before the continuation of any later reply. Session events equal to the
-   * last one are dropped, as ZooKeeper does.
-   */
-  private queueEvent(event: WatchedEvent, materialized?: Set<Watcher>): void {
-    if (this.eventsDead) return;
-    if (event.type === 'None' && this.lastEventState === event.state) return;
-    this.lastEventState = event.state;
-    const watchers = materialized ?? this.watches.materialize(event.state, event.type, event.path);
-    if (event.type === 'None') this.emitSessionEvent(event);
-    for (const watcher of watchers) this.deliver(() => watcher(event), event);
-  }
-
-  private emitSessionEvent(event: WatchedEvent): void {
-    switch (event.state) {
-      case 'SyncConnected':
-      case 'ConnectedReadOnly': {
-        const info = { readOnly: event.state === 'ConnectedReadOnly', sessionId: this.sessionId };
-        this.deliver(() => this.emitter.emit('connected', info), event);
-        return;
-      }
-      case 'Disconnected':
-        this.deliver(() => this.emitter.emit('disconnected'), event);
-        return;
-      case 'Expired':
-        this.deliver(() => this.emitter.emit('expired'), event);
-        return;
-      case 'AuthFailed':
-        this.deliver(() => this.emitter.emit('authFailed'), event);
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** Runs user code; its exceptions go to `watcherError` listeners, or are rethrown from a fresh task. */
-  private deliver(callback: () => void, event: WatchedEvent | undefined): void {
-    try {
-      callback();
-    } catch (error) {
-      if (this.emitter.listenerCount('watcherError') > 0) {
-        try {
-          this.emitter.emit('watcherError', error, event);
-          return;
-        } catch (listenerError) {
-          queueMicrotask(() => {
-            throw listenerError;
-          });
-          return;
-        }
-      }
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
   }
 
   // ---- Timers ---------------------------------------------------------------------------
@@ -714,7 +607,7 @@ export class ClientConnection {
     this.lastConnectionError = error;
     this.failQueued();
     this.authAwaiting.drain();
-    this.queueEvent({ type: 'None', state: 'Disconnected', path: null, zxid: NO_ZXID });
+    this.events.dispatch({ type: 'None', state: 'Disconnected', path: null, zxid: NO_ZXID });
     if (this.terminated || this.closing) {
       // A listener closed the client from inside the event.
       if (!this.terminated) this.terminate('closed');
@@ -779,20 +672,13 @@ export class ClientConnection {
     }
     for (const waiter of this.connectedWaiters) waiter.reject(error);
     this.connectedWaiters.clear();
-    if (reason === 'closed') this.queueEvent({ type: 'None', state: 'Closed', path: null, zxid: NO_ZXID });
-    this.eventsDead = true;
-    this.deliver(() => this.emitter.emit('closed', reason), undefined);
+    if (reason === 'closed') this.events.dispatch({ type: 'None', state: 'Closed', path: null, zxid: NO_ZXID });
+    this.events.kill();
+    this.events.deliver(() => this.emitter.emit('closed', reason), undefined);
     for (const resolve of this.closedWaiters.splice(0)) resolve();
   }
 
   private setState(state: ClientState): void {
     this.state = state;
   }
-}
-
-/** Picks the watch table for exists: a data watch if the node exists, an exist watch if not (ExistsWatchRegistration). */
-export function existsWatchKind(err: number): WatchKind | undefined {
-  if (err === ErrorCode.OK) return 'data';
-  if (err === ErrorCode.NO_NODE) return 'exist';
-  return undefined;
 }

@@ -45,4 +45,4 @@ export type { NodeData } from './data.js';
 export { DEFAULT_CLIENT_PORT, parseConnectString, type ConnectString } from './connect-string.js';
 export type { Endpoint, TcpEndpoint, Transport, TransportFactory, TransportHandlers, WebSocketEndpoint } from './transport/transport.js';
 // Records and errors users handle, re-exported so one import suffices.
-export { ZkError, type ACL, type ErrorCodeName, type Id, type Stat, Perms } from '@zkts/protocol';
+export { ZkError, type ACL, type ClientInfo, type ErrorCodeName, type Id, type Stat, Perms } from '@zkts/protocol';

@@ -3,6 +3,9 @@
  * they can be tested without a server. Not part of the public API.
  * @module
  */
+import type { ZkClient } from './client.js';
+import type { ClientConnection } from './connection.js';
+
 export { Chroot } from './chroot.js';
 export { ClientConnection, type ConnectionConfig, type Reply } from './connection.js';
 export { HostProvider } from './host-provider.js';
@@ -13,3 +16,8 @@ export { createRandom, shuffled } from './util/rng.js';
 export { planCreate } from './create-mode.js';
 export { toWireOp, fromWireResult } from './multi-op.js';
 export { withRetry } from './retry.js';
+
+/** The connection behind a client, for tests that drop it or inspect its watch tables. */
+export function connectionOf(client: ZkClient): ClientConnection {
+  return client.connection;
+}

@@ -179,7 +179,16 @@ describe('ACLs and auth', () => {
     const owner = await connect(zk.connectString);
     const stranger = await connect(zk.connectString);
     try {
+      expect(await owner.whoAmI()).toEqual([{ authScheme: 'ip', user: '127.0.0.1' }]);
       await owner.addAuth('digest', 'alice:secret');
+      // The server keeps a session's identities in a set: compare without order.
+      expect(await owner.whoAmI()).toEqual(
+        expect.arrayContaining([
+          { authScheme: 'ip', user: '127.0.0.1' },
+          { authScheme: 'digest', user: 'alice' },
+        ]),
+      );
+      expect(await owner.whoAmI()).toHaveLength(2);
       await owner.create('/private', 'x', { acl: Ids.CREATOR_ALL_ACL });
       expect(decode((await owner.getData('/private')).data)).toBe('x');
       expect(await code(stranger.getData('/private'))).toBe('NO_AUTH');

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { ErrorCode, OpCode, ZkError } from '@zkts/protocol';
-import { type WatchedEvent, type ZkClient, type ZkClientOptions, createClient } from '../src/index.js';
+import { type WatchedEvent, type ZkClient, type ZkClientOptions, connect, createClient } from '../src/index.js';
+import { connectionOf } from '../src/internal.js';
 import { FakeServer } from './support/fake-server.js';
 
 const stat = {
@@ -16,7 +17,7 @@ const clients: ZkClient[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) {
     // Closing against a fake server that never answers: drop the connection to finish at once.
-    client.connection.dropConnection();
+    connectionOf(client).dropConnection();
     await client.close();
   }
 });
@@ -283,8 +284,8 @@ describe('queue bound, aborts and close', () => {
     const nextRequest = await c1.nextRequest();
     c1.reply(nextRequest, { err: ErrorCode.NO_NODE });
     await next;
-    expect(client.connection.watches.lists().child).toEqual([]);
-    expect(client.connection.watches.lists().exist).toEqual([]);
+    expect(connectionOf(client).watches.lists().child).toEqual([]);
+    expect(connectionOf(client).watches.lists().exist).toEqual([]);
     expect((await rejection(client.getData('/x', undefined, { signal: AbortSignal.abort(new ZkError('API_ERROR')) }))).code).toBe('API_ERROR');
   });
 
@@ -340,5 +341,76 @@ describe('read-only servers', () => {
     c2.accept({ sessionId: 10n });
     expect(client.state).toBe('CONNECTED');
     expect(infos).toEqual([true, false]);
+  });
+});
+
+describe('details', () => {
+  test('xids wrap from the int maximum back to 1', async () => {
+    const { server, client } = start();
+    const c1 = await server.establish();
+    connectionOf(client)['xid'] = 0x7fffffff - 1;
+    const a = client.exists('/a');
+    const b = client.exists('/b');
+    const ra = await c1.nextRequest();
+    const rb = await c1.nextRequest();
+    expect([ra.header.xid, rb.header.xid]).toEqual([0x7fffffff - 1, 1]);
+    c1.reply(ra, { err: ErrorCode.NO_NODE });
+    c1.reply(rb, { err: ErrorCode.NO_NODE });
+    expect([await a, await b]).toEqual([null, null]);
+  });
+
+  test('a throwing watcher is reported through watcherError and does not disturb others', async () => {
+    const { server, client } = start();
+    const c1 = await server.establish();
+    const reported: unknown[] = [];
+    client.on('watcherError', (error, event) => reported.push([(error as Error).message, event?.type]));
+    const calls: string[] = [];
+    const first = client.getData('/t', (event) => {
+      if (event.type !== 'None') throw new Error('boom');
+    });
+    c1.reply(await c1.nextRequest(), { body: { data: null, stat } });
+    await first;
+    const second = client.exists('/t', (event) => calls.push(event.type));
+    c1.reply(await c1.nextRequest(), { body: { stat } });
+    await second;
+    c1.notify('NodeDataChanged', '/t');
+    expect(reported).toEqual([['boom', 'NodeDataChanged']]);
+    expect(calls).toEqual(['NodeDataChanged']);
+  });
+
+  test('removing watches locally while disconnected succeeds with a Disconnected removal event', async () => {
+    const { server, client } = start();
+    const c1 = await server.establish();
+    const seen: string[] = [];
+    const watcher = (event: WatchedEvent): void => {
+      seen.push(`${event.type} ${event.state}`);
+    };
+    const get = client.getChildren('/r', watcher);
+    c1.reply(await c1.nextRequest(), { body: { children: [] } });
+    await get;
+    c1.fail();
+    const removal = client.removeWatches('/r', watcher, 'Children', true);
+    const c2 = await server.nextConnection();
+    c2.fail();
+    await removal;
+    expect(seen).toEqual(['None Disconnected', 'ChildWatchRemoved Disconnected']);
+    expect(connectionOf(client).watches.isEmpty).toBe(true);
+    // Without local, the same failure is reported and nothing is removed.
+    const again = client.getChildren('/r', watcher);
+    const c3 = await server.establish();
+    c3.reply(await c3.nextRequest(), { body: { children: [] } });
+    await again;
+    const strict = client.removeWatches('/r', watcher, 'Children');
+    await c3.nextRequest();
+    c3.fail();
+    expect((await rejection(strict)).code).toBe('CONNECTION_LOSS');
+    expect(connectionOf(client).watches.lists().child).toEqual(['/r']);
+  });
+
+  test('connect() gives up after its timeout and closes the client', async () => {
+    const server = new FakeServer();
+    const error = await rejection(connect('fake:1', { transportFactory: server.factory, connectTimeoutMs: 10_000 }, { timeoutMs: 50 }));
+    expect(error.code).toBe('OPERATION_TIMEOUT');
+    expect(server.connections[0]?.closedByClient).toBe(true);
   });
 });

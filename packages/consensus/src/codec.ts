@@ -3,7 +3,8 @@
  *
  * Layout: one format byte, one type byte, then the message's fields in a fixed order. Every
  * integer field is an unsigned LEB128 varint of `value + 1` (so −1, used by observers' votes
- * and by ACKEPOCH, costs one byte); a byte field is a varint length followed by the bytes.
+ * and by ACKEPOCH, costs one byte), in its shortest form only, so that every message has
+ * exactly one encoding; a byte field is a varint length followed by the bytes.
  * Decoding checks every length and range and throws {@link PeerMessageError} for anything
  * malformed; it never reads past the input or allocates from an unchecked length.
  * @module
@@ -102,6 +103,8 @@ class ByteReader {
     for (let i = 0; ; i++) {
       if (i === VARINT_BYTES_MAX) throw new PeerMessageError(`${field}: varint too long`);
       const b = this.byte();
+      // A zero final byte after the first would be a second encoding of the same value.
+      if (b === 0 && i > 0) throw new PeerMessageError(`${field}: non-minimal varint`);
       value += (b & 0x7f) * scale;
       scale *= 0x80;
       if ((b & 0x80) === 0) break;
@@ -160,6 +163,7 @@ export function encodePeerMessage(msg: PeerMessage): Uint8Array {
       break;
     case 'LEADERINFO':
       w.int(msg.epoch);
+      w.int(msg.learnerConn);
       break;
     case 'ACKEPOCH':
       w.int(msg.currentEpoch);
@@ -224,8 +228,10 @@ function decodeBody(type: PeerMessageType, r: ByteReader): PeerMessage {
     case 'FOLLOWERINFO':
     case 'OBSERVERINFO':
       return { type, conn, seq, acceptedEpoch: r.epoch('acceptedEpoch') };
-    case 'LEADERINFO':
-      return { type, conn, seq, epoch: r.epoch('epoch') };
+    case 'LEADERINFO': {
+      const epoch = r.epoch('epoch');
+      return { type, conn, seq, epoch, learnerConn: r.int('learnerConn', 0) };
+    }
     case 'ACKEPOCH':
       return { type, conn, seq, currentEpoch: r.epoch('currentEpoch', -1), lastZxid: r.zxid('lastZxid') };
     case 'DIFF':

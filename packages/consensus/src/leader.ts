@@ -31,7 +31,10 @@ type HandlerStage =
 interface LearnerHandler {
   readonly sid: number;
   readonly isVoter: boolean;
+  /** The session id this handler chose (carried by every packet after FOLLOWERINFO). */
   readonly conn: number;
+  /** The id of the FOLLOWERINFO that opened it, to recognize the learner's re-sends. */
+  readonly learnerConn: number;
   readonly receiver: SessionReceiver<LearnerToLeaderMessage>;
   sendSeq: number;
   stage: HandlerStage;
@@ -110,14 +113,18 @@ export class Leader {
   onMessage(from: number, msg: LearnerToLeaderMessage): void {
     if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
       const existing = this.handlers.get(from);
-      if (existing?.conn === msg.conn || msg.seq !== 0) return; // a duplicate, or not a session's first packet
+      if (existing?.learnerConn === msg.conn) {
+        existing.lastHeardTick = this.ctx.nowTick; // a re-send: the learner is still there
+        return;
+      }
       if ((msg.type === 'OBSERVERINFO') === this.ctx.config.voters.includes(from)) return; // wrong learner type
       if (existing !== undefined) this.dropHandler(existing);
       const handler: LearnerHandler = {
         sid: from,
         isVoter: msg.type === 'FOLLOWERINFO',
-        conn: msg.conn,
-        receiver: new SessionReceiver(1),
+        conn: this.ctx.nextConn(),
+        learnerConn: msg.conn,
+        receiver: new SessionReceiver(0),
         sendSeq: 0,
         stage: 'CONNECTED',
         peerLastZxid: 0,
@@ -154,7 +161,8 @@ export class Leader {
         this.dropHandler(handler);
         continue;
       }
-      this.send(handler, { type: 'PING' });
+      // LEADERINFO must be the session's first packet: no pings before it.
+      if (handler.stage !== 'CONNECTED') this.send(handler, { type: 'PING' });
     }
     if (this.phase !== 'BROADCAST') {
       if (nowTick >= this.phaseDeadlineTick) this.ctx.lose(`leader timed out in ${this.phase}`);
@@ -279,7 +287,7 @@ export class Leader {
 
   private sendLeaderInfo(handler: LearnerHandler): void {
     assert(handler.stage === 'CONNECTED', 'LEADERINFO sent twice');
-    this.send(handler, { type: 'LEADERINFO', epoch: this.newEpoch as number });
+    this.send(handler, { type: 'LEADERINFO', epoch: this.newEpoch as number, learnerConn: handler.learnerConn });
     handler.stage = 'EPOCH_PROPOSED';
   }
 

@@ -21,13 +21,14 @@ export class Learner {
   stage: LearnerStage = 'CONNECTING';
   /** The leader's new epoch, from its LEADERINFO. */
   leaderEpoch: number | undefined;
-  private readonly conn: number;
+  /** Id of our FOLLOWERINFO, which the leader's LEADERINFO names. */
+  private readonly infoConn: number;
+  /** The session id the leader chose, once its LEADERINFO arrived. */
+  private conn: number | undefined;
   private sendSeq = 0;
-  private readonly receiver = new SessionReceiver<LeaderToLearnerMessage>(0);
+  private receiver: SessionReceiver<LeaderToLearnerMessage> | undefined;
   private lastHeardTick: number;
   private nextInfoResendTick: number;
-  /** New-epoch proposals received before NEWLEADER: acknowledged once the epoch is ours. */
-  private readonly acksAfterNewLeader: number[] = [];
   private readonly pendingSyncs = new Map<number, SyncToken>();
   private nextSyncId = 0;
   private closed = false;
@@ -38,7 +39,7 @@ export class Learner {
     /** The server this learner follows. */
     readonly leaderId: number,
   ) {
-    this.conn = ctx.nextConn();
+    this.infoConn = ctx.nextConn();
     this.isObserver = !ctx.config.isVoter;
     this.lastHeardTick = ctx.nowTick;
     this.nextInfoResendTick = ctx.nowTick;
@@ -51,7 +52,13 @@ export class Learner {
 
   /** Handles a packet from the leader. */
   onMessage(msg: LeaderToLearnerMessage): void {
-    if (msg.conn !== this.conn) return; // an older session's packet
+    if (this.receiver === undefined) {
+      // Bind to the first LEADERINFO that answers our FOLLOWERINFO; ignore everything else.
+      if (msg.type !== 'LEADERINFO' || msg.learnerConn !== this.infoConn || msg.seq !== 0) return;
+      this.conn = msg.conn;
+      this.receiver = new SessionReceiver(0);
+    }
+    if (msg.conn !== this.conn) return; // another session's packet
     const received = this.receiver.receive(msg, this.ctx.nowTick);
     if (received === 'broken') {
       this.ctx.lose('session with the leader broke (lost packet)');
@@ -72,7 +79,7 @@ export class Learner {
       this.ctx.lose(`leader ${this.leaderId} silent for ${nowTick - this.lastHeardTick} ticks`);
       return;
     }
-    if (this.receiver.gapExpired(nowTick)) {
+    if (this.receiver?.gapExpired(nowTick) === true) {
       this.ctx.lose('session with the leader broke (lost packet)');
       return;
     }
@@ -103,10 +110,9 @@ export class Learner {
   }
 
   private sendInfo(): void {
-    // Every re-send is the same first packet (seq 0), so the leader opens the session once.
+    // Every re-send is the same packet, so the leader answers it with one session.
     const type = this.isObserver ? 'OBSERVERINFO' : 'FOLLOWERINFO';
-    this.ctx.send(this.leaderId, { type, conn: this.conn, seq: 0, acceptedEpoch: this.ctx.acceptedEpoch });
-    this.sendSeq = 1;
+    this.ctx.send(this.leaderId, { type, conn: this.infoConn, seq: 0, acceptedEpoch: this.ctx.acceptedEpoch });
     this.nextInfoResendTick = this.ctx.nowTick + this.ctx.config.electionResendTicks;
   }
 
@@ -190,20 +196,28 @@ export class Learner {
     if (this.stage !== 'SYNCING') assert(epoch === this.leaderEpoch, `PROPOSAL of epoch ${epoch} in broadcast`);
     this.ctx.log.append({ zxid, data });
     if (this.isObserver || epoch !== this.leaderEpoch) return;
-    // The ACK leaves with the Ready that persists this entry, never before.
-    if (this.stage === 'SYNCING') this.acksAfterNewLeader.push(zxid);
-    else this.send({ type: 'ACK', zxid });
+    // The ACK leaves with the Ready that persists this entry, never before; during the sync
+    // it waits for NEWLEADER, which acknowledges the whole log at once.
+    if (this.stage !== 'SYNCING') this.send({ type: 'ACK', zxid });
   }
 
   private onNewLeader(zxid: number): void {
     assert(this.stage === 'SYNCING', `NEWLEADER in stage ${this.stage}`);
     assert(counterOf(zxid) === 0 && epochOf(zxid) === this.leaderEpoch, `NEWLEADER ${formatZxid(zxid)}`);
     // Persisted with (after) the synced entries; the ACK leaves only once both are on disk.
-    this.ctx.setCurrentEpoch(this.leaderEpoch as number);
+    const epoch = this.leaderEpoch as number;
+    this.ctx.setCurrentEpoch(epoch);
     this.stage = 'NEWLEADER_ACKED';
     this.send({ type: 'ACK', zxid });
-    for (const acked of this.acksAfterNewLeader) this.send({ type: 'ACK', zxid: acked });
-    this.acksAfterNewLeader.length = 0;
+    if (this.isObserver) return;
+    // Acknowledge every uncommitted entry of this epoch in our log: the ones that came with
+    // the sync, and the ones we logged in an earlier session with this leader, whose ACKs
+    // died with that session. Otherwise such a proposal could miss its quorum for good and,
+    // since commits go in zxid order, block every later one.
+    const { log, committedZxid } = this.ctx;
+    for (const entry of log.slice(Math.max(committedZxid, log.baseZxid, zxid))) {
+      this.send({ type: 'ACK', zxid: entry.zxid });
+    }
   }
 
   private expectSynced(what: string): void {
@@ -214,6 +228,7 @@ export class Learner {
   }
 
   private send(body: WithoutSession<LearnerToLeaderMessage>): void {
+    assert(this.conn !== undefined, 'sending on a session the leader has not opened');
     const msg = { ...body, conn: this.conn, seq: this.sendSeq++ } as LearnerToLeaderMessage;
     this.ctx.send(this.leaderId, msg);
   }

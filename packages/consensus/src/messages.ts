@@ -2,8 +2,8 @@
  * Messages exchanged between quorum peers: FastLeaderElection notifications, and the ZAB
  * packets of ZooKeeper's `Leader` (same names, same meaning) carried on a learner session.
  *
- * Every ZAB packet belongs to one learner session (`conn`, chosen by the learner when it
- * connects) and carries a per-direction sequence number (`seq`). The core uses them to give
+ * Every ZAB packet belongs to one learner session (`conn`, a random id the leader picks when
+ * it answers a learner's FOLLOWERINFO) and carries a per-direction sequence number (`seq`). The core uses them to give
  * each session TCP's guarantees over any transport: duplicates are dropped, reordering within
  * a small window is repaired, and a gap that does not fill ends the session, like a reset.
  * @module
@@ -34,22 +34,31 @@ export interface NotificationMessage {
 
 /** Fields every ZAB packet carries: the learner session and the per-direction sequence number. */
 export interface SessionFields {
-  /** Learner session id, chosen at random by the learner when it connects. */
+  /** Session id: random, chosen by the leader (by the learner for FOLLOWERINFO). */
   readonly conn: number;
   /** Position of this packet in its direction of the session, from 0. */
   readonly seq: number;
 }
 
-/** Learner → leader, first packet of a session: the learner's accepted epoch. */
+/**
+ * Learner → leader, to open a session: the learner's accepted epoch. `conn` is a fresh id the
+ * learner picked for this attempt; it re-sends the same packet until the leader answers.
+ */
 export interface FollowerInfoMessage extends SessionFields {
   readonly type: 'FOLLOWERINFO' | 'OBSERVERINFO';
   readonly acceptedEpoch: number;
 }
 
-/** Leader → learner: the epoch the leader proposes to establish. */
+/**
+ * Leader → learner, first packet of the session: the epoch the leader proposes to establish.
+ * `conn` is a fresh session id chosen by the leader, which both sides use from here on;
+ * `learnerConn` names the FOLLOWERINFO it answers. A session id is never reused, so a late
+ * copy of an old FOLLOWERINFO can only open a session that the learner ignores.
+ */
 export interface LeaderInfoMessage extends SessionFields {
   readonly type: 'LEADERINFO';
   readonly epoch: number;
+  readonly learnerConn: number;
 }
 
 /**

@@ -28,6 +28,16 @@ export interface ZkServerOptions {
   extendedTypesEnabled?: boolean;
   /** Interval of the container and TTL sweep (`znode.container.checkIntervalMs`). Default 60 000 ms. */
   containerCheckIntervalMs?: number;
+  /**
+   * How long a new connection may take to send its connect request before it is closed
+   * (`zookeeper.nio.sessionlessCnxnTimeout`). Default 10 000 ms.
+   */
+  sessionlessConnectionTimeoutMs?: number;
+  /**
+   * Four-letter words answered on the TCP port (`4lw.commands.whitelist`); `*` enables all.
+   * Default `['*']` (ZooKeeper's own default is `['srvr']`).
+   */
+  fourLetterWordWhitelist?: string[];
 }
 
 /** Options with every default applied. */
@@ -50,6 +60,8 @@ export function resolveServerOptions(options: ZkServerOptions = {}): ResolvedSer
     superDigest: options.superDigest,
     extendedTypesEnabled: options.extendedTypesEnabled ?? true,
     containerCheckIntervalMs: options.containerCheckIntervalMs ?? 60_000,
+    sessionlessConnectionTimeoutMs: options.sessionlessConnectionTimeoutMs ?? 10_000,
+    fourLetterWordWhitelist: options.fourLetterWordWhitelist ?? ['*'],
   };
   if (!(resolved.tickTimeMs > 0)) throw new RangeError(`tickTime must be positive, got ${resolved.tickTimeMs}`);
   if (resolved.minSessionTimeoutMs > resolved.maxSessionTimeoutMs) {

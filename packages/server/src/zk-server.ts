@@ -8,7 +8,8 @@ import { RequestProcessor } from './pipeline/request-processor.js';
 import { ZkDatabase } from './database/zk-database.js';
 import { StandaloneReplicator } from './replication/standalone-replicator.js';
 import { ConnectionLimiter } from './transport/connection-limiter.js';
-import { answerFourLetterWord } from './admin/four-letter-words.js';
+import { answerFourLetterWord, FOUR_LETTER_WORDS } from './admin/four-letter-words.js';
+import type { AdminView } from './admin/server-stats.js';
 
 /** Events a server emits. */
 export interface ZkServerEvents {
@@ -59,16 +60,14 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
       const connection = this.processor.accept(channel);
       return {
         onFrame: (frame) => connection.onFrame(frame),
+        onFourLetterWord: () => connection.onFourLetterWord(),
         onClose: () => {
           this.limiter.release(channel.remoteAddress);
           connection.onClose();
         },
       };
     };
-    this.tcpListener = new TcpListener(
-      { accept, fourLetterWord: (word) => answerFourLetterWord(word, this.processor.stats(this.startedAtMs)) },
-      this.options.maxFrameBytes,
-    );
+    this.tcpListener = new TcpListener({ accept, fourLetterWord: (word) => this.answerFourLetterWord(word) }, this.options.maxFrameBytes);
     this.boundTcpPort = await this.tcpListener.listen(this.options.tcpPort, this.options.host);
     if (this.options.wsPort !== null) {
       this.wsListener = new WsListener({ accept }, this.options.maxFrameBytes);
@@ -103,6 +102,28 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
   /** `ws://host:port` of the WebSocket port. */
   get wsUrl(): string | undefined {
     return this.boundWsPort === undefined ? undefined : `ws://${formatHost(this.options.host)}:${this.boundWsPort}`;
+  }
+
+  private answerFourLetterWord(word: string): (() => string) | undefined {
+    if (!FOUR_LETTER_WORDS.has(word)) return undefined;
+    return () => {
+      const answer = answerFourLetterWord(word, this.adminView(), this.options.fourLetterWordWhitelist) ?? '';
+      this.processor.countFourLetterWord();
+      return answer;
+    };
+  }
+
+  private adminView(): AdminView {
+    return this.processor.adminView(this.startedAtMs, () => ({
+      clientPort: this.tcpPort,
+      dataDir: undefined,
+      dataLogDir: undefined,
+      tickTimeMs: this.options.tickTimeMs,
+      maxClientConnections: this.options.maxClientConnections,
+      minSessionTimeoutMs: this.options.minSessionTimeoutMs,
+      maxSessionTimeoutMs: this.options.maxSessionTimeoutMs,
+      serverId: this.options.serverId,
+    }));
   }
 
   /** A digest of the tree, to compare servers. */

@@ -15,10 +15,15 @@ export interface WebSocketEventLike {
 
 /** A WebSocket connection. */
 export interface WebSocketLike {
+  /** Set to `arraybuffer` so binary messages arrive as bytes, not Blobs. */
   binaryType: string;
+  /** CONNECTING 0, OPEN 1, CLOSING 2, CLOSED 3. */
   readonly readyState: number;
+  /** Sends one binary message. */
   send(data: Uint8Array): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Subscribes to the socket's events. */
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: WebSocketEventLike) => void): void;
 }
 

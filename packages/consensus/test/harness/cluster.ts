@@ -19,6 +19,7 @@ export interface ClusterListener {
   installedSnapshot?(node: SimNode): void;
   syncDone?(node: SimNode, token: number): void;
   syncFailed?(node: SimNode, token: number): void;
+  crashBeforePersist?(node: SimNode, rd: Ready): boolean;
   crashAfterPersist?(node: SimNode, rd: Ready): boolean;
 }
 
@@ -38,7 +39,10 @@ export class Cluster {
   ) {
     this.invariants = new Invariants(settings.voters, (id) => this.durable.get(id), invariantOptions);
     this.hooks = {
-      send: (from, to, msg) => this.network.send(from, to, msg),
+      send: (from, to, msg) => {
+        this.invariants.sent(this.node(from), msg);
+        this.network.send(from, to, msg);
+      },
       applied: (node, entry, index) => {
         this.invariants.applied(node, entry, index);
         this.listener.applied?.(node, entry);
@@ -54,6 +58,7 @@ export class Cluster {
       },
       syncDone: (node, token) => this.listener.syncDone?.(node, token),
       syncFailed: (node, token) => this.listener.syncFailed?.(node, token),
+      crashBeforePersist: (node, rd) => this.listener.crashBeforePersist?.(node, rd) ?? false,
       crashAfterPersist: (node, rd) => this.listener.crashAfterPersist?.(node, rd) ?? false,
     };
   }

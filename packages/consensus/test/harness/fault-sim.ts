@@ -12,6 +12,7 @@ import {
   epochOf,
   formatZxid,
   type PeerMessage,
+  type Ready,
   type Rng,
   type UnsafeOptions,
 } from '../../src/index.js';
@@ -152,7 +153,8 @@ export function runFaultSim(options: FaultSimOptions): FaultSimResult {
     ...(options.unsafe !== undefined ? { unsafe: options.unsafe } : {}),
   };
   const net = new FaultNetwork(random, random.chance(0.2));
-  const crashAfterPersist = new Set<number>();
+  /** Servers set to crash in the middle of their next Ready that persists something. */
+  const pendingCrashes = new Map<number, 'before persist' | 'after persist'>();
   const syncIssued = new Map<number, { node: number; epoch: number; acked: Map<number, string> }>();
   const lastState = new Map<number, string>();
   let nextToken = 1;
@@ -172,11 +174,8 @@ export function runFaultSim(options: FaultSimOptions): FaultSimResult {
           note(`t${tick} ${node.id}: ${rd.state} ${rd.phase} leader=${rd.leaderId ?? '-'} epoch=${rd.epoch}${why}`);
         }
       },
-      crashAfterPersist: (node) => {
-        if (!crashAfterPersist.delete(node.id)) return false;
-        note(`t${tick} ${node.id}: crashed after fsync, before send`);
-        return true;
-      },
+      crashBeforePersist: (node, rd) => crashMidReady(node, rd, 'before persist'),
+      crashAfterPersist: (node, rd) => crashMidReady(node, rd, 'after persist'),
       syncDone: (node, token) => checkSync(node, token),
       syncFailed: (_node, token) => {
         if (!syncIssued.delete(token)) throw new Error(`sync ${token} failed twice or after completing`);
@@ -184,6 +183,20 @@ export function runFaultSim(options: FaultSimOptions): FaultSimResult {
     },
     seed,
   );
+
+  function crashMidReady(node: SimNode, rd: Ready, point: 'before persist' | 'after persist'): boolean {
+    const p = rd.persist;
+    const persists =
+      p.entries.length > 0 ||
+      p.snapshot !== undefined ||
+      p.truncateAfterZxid !== undefined ||
+      p.currentEpoch !== undefined ||
+      p.acceptedEpoch !== undefined;
+    if (!persists || pendingCrashes.get(node.id) !== point) return false;
+    pendingCrashes.delete(node.id);
+    note(`t${tick} ${node.id}: crashed ${point === 'before persist' ? 'before its fsync (the Ready is lost)' : 'after its fsync, before sending'}`);
+    return true;
+  }
 
   function checkSync(node: SimNode, token: number): void {
     const issued = syncIssued.get(token);
@@ -293,7 +306,9 @@ export function runFaultSim(options: FaultSimOptions): FaultSimResult {
         if (victims.length > 0) {
           const victim = random.pick(victims);
           crashes++;
-          if (random.chance(0.5)) crashAfterPersist.add(victim.id);
+          const mode = random.int(0, 2);
+          if (mode === 0) pendingCrashes.set(victim.id, 'before persist');
+          else if (mode === 1) pendingCrashes.set(victim.id, 'after persist');
           else {
             cluster.crash(victim.id);
             note(`t${tick} ${victim.id}: crashed`);
@@ -302,7 +317,7 @@ export function runFaultSim(options: FaultSimOptions): FaultSimResult {
       }
       for (const id of cluster.allIds) {
         if (cluster.nodes.has(id) && !cluster.isRunning(id) && random.chance(0.08)) {
-          crashAfterPersist.delete(id);
+          pendingCrashes.delete(id);
           note(`t${tick} ${id}: restarted`);
           cluster.start(id);
         }
@@ -315,7 +330,7 @@ export function runFaultSim(options: FaultSimOptions): FaultSimResult {
     // Heal everything and require convergence.
     net.weather = CALM;
     net.blocked.clear();
-    crashAfterPersist.clear();
+    pendingCrashes.clear();
     note(`t${tick} all faults healed`);
     for (const id of cluster.allIds) if (!cluster.isRunning(id)) cluster.start(id);
     let finalWrite: { leader: number; zxid: number } | undefined;
@@ -330,10 +345,11 @@ export function runFaultSim(options: FaultSimOptions): FaultSimResult {
         if (zxid !== undefined) finalWrite = { leader: leader.id, zxid };
         continue;
       }
-      const nodes = cluster.running();
-      const done = nodes.every(
-        (n) => n.peer.phase === 'BROADCAST' && n.peer.leaderId === leader.id && n.lastAppliedZxid >= finalWrite!.zxid,
-      );
+      // Converged: everyone serves under this leader and applied what it applied, final write included.
+      const target = leader.lastAppliedZxid;
+      const done =
+        target >= finalWrite.zxid &&
+        cluster.running().every((n) => n.peer.phase === 'BROADCAST' && n.peer.leaderId === leader.id && n.lastAppliedZxid === target);
       if (done) break;
     }
     const nodes = cluster.running();

@@ -2,7 +2,7 @@
  * Safety properties checked continuously while a cluster runs. Any violation throws at once
  * (an InvariantViolation), so the failing step is the last one in the trace.
  */
-import { formatZxid, makeZxid, type LogEntry, type Ready } from '../../src/index.js';
+import { counterOf, epochOf, formatZxid, makeZxid, type LogEntry, type PeerMessage, type Ready } from '../../src/index.js';
 import type { DurableState, SimNode } from './sim-node.js';
 
 export class InvariantViolation extends Error {
@@ -13,6 +13,17 @@ function same(a: LogEntry, b: LogEntry): boolean {
   if (a.zxid !== b.zxid || a.data.length !== b.data.length) return false;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
   return true;
+}
+
+/** Whether a disk holds `zxid`: in its snapshot, as a log entry (returned), or not at all. */
+function diskHas(d: DurableState, zxid: number): LogEntry | 'snapshot' | undefined {
+  if (d.snapshot !== undefined && zxid <= d.snapshot.zxid) return 'snapshot';
+  for (let i = d.log.length - 1; i >= 0; i--) {
+    const e = d.log[i] as LogEntry;
+    if (e.zxid === zxid) return e;
+    if (e.zxid < zxid) return undefined;
+  }
+  return undefined;
 }
 
 function describe(e: LogEntry): string {
@@ -45,6 +56,27 @@ export class Invariants {
 
   get stats(): { applied: number; snapshots: number; established: number; committed: number; acked: number } {
     return { ...this.counts, committed: this.canonical.length, acked: this.acked.size };
+  }
+
+  /**
+   * Nothing leaves a server before the disk backs it: an ACK only for an entry on disk, a
+   * NEWLEADER ack only with the new current epoch on disk, an ACKEPOCH only with the accepted
+   * epoch on disk. (Called as the message leaves, i.e. after the Ready's persist.)
+   */
+  sent(node: SimNode, msg: PeerMessage): void {
+    const d = this.durableOf(node.id);
+    if (d === undefined) return;
+    if (msg.type === 'ACK') {
+      if (counterOf(msg.zxid) === 0) {
+        if (d.currentEpoch !== epochOf(msg.zxid)) {
+          throw new InvariantViolation(`node ${node.id} acked NEWLEADER ${formatZxid(msg.zxid)} with current epoch ${d.currentEpoch} on disk`);
+        }
+      } else if (diskHas(d, msg.zxid) === undefined) {
+        throw new InvariantViolation(`node ${node.id} acked ${formatZxid(msg.zxid)} before it was on disk`);
+      }
+    } else if (msg.type === 'ACKEPOCH' && d.acceptedEpoch !== node.peer.acceptedEpoch) {
+      throw new InvariantViolation(`node ${node.id} sent ACKEPOCH with accepted epoch ${node.peer.acceptedEpoch} not on disk`);
+    }
   }
 
   /** Committed prefixes agree: the `index`-th entry applied anywhere is the same entry. */
@@ -130,8 +162,8 @@ export class Invariants {
     for (const id of this.voters) {
       const d = this.durableOf(id);
       if (d === undefined) continue;
-      if (d.snapshot !== undefined && entry.zxid <= d.snapshot.zxid) holders++;
-      else if (d.log.some((e) => same(e, entry))) holders++;
+      const held = diskHas(d, entry.zxid);
+      if (held === 'snapshot' || (held !== undefined && same(held, entry))) holders++;
     }
     if (holders < Math.floor(this.voters.length / 2) + 1) {
       throw new InvariantViolation(`${describe(entry)} was applied while only ${holders} voters had it on disk`);

@@ -35,6 +35,25 @@ export function parseZxid(text: string): number {
   return makeZxid(Number(match[1]), Number(match[2]));
 }
 
+/** Joins results, writing runs of consecutive zxids as `a..b` and repeats as `word×n`. */
+function compactRuns(items: readonly (number | string)[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < items.length) {
+    const first = items[i] as number | string;
+    let j = i + 1;
+    if (typeof first === 'number') {
+      while (j < items.length && items[j] === first + (j - i)) j++;
+      parts.push(j - i === 1 ? formatZxid(first) : `${formatZxid(first)}..${formatZxid(items[j - 1] as number)}`);
+    } else {
+      while (j < items.length && items[j] === first) j++;
+      parts.push(j - i === 1 ? first : `${first}×${j - i}`);
+    }
+    i = j;
+  }
+  return parts.join(' ');
+}
+
 export function summarize(msg: PeerMessage): string {
   switch (msg.type) {
     case 'NOTIFICATION':
@@ -169,18 +188,14 @@ export class ScenarioRunner {
       case 'forward': {
         const node = this.c.node(Number(positional[0]));
         const n = Number(positional[1] ?? '1');
-        const zxids: string[] = [];
+        const zxids: (number | string)[] = [];
         for (let k = 0; k < n; k++) {
           const data = encoder.encode(`w${++this.writeCounter}`);
-          if (verb === 'propose') {
-            const zxid = node.propose(data);
-            zxids.push(zxid === undefined ? 'refused' : formatZxid(zxid));
-          } else {
-            zxids.push(node.peer.forward(data) ? 'forwarded' : 'refused');
-          }
+          if (verb === 'propose') zxids.push(node.propose(data) ?? 'refused');
+          else zxids.push(node.peer.forward(data) ? 'forwarded' : 'refused');
           node.drain();
         }
-        this.out.push(`${node.id}: ${verb} ${zxids.join(' ')}`);
+        this.out.push(`${node.id}: ${verb} ${compactRuns(zxids)}`);
         return this.settle();
       }
       case 'sync': {

@@ -46,6 +46,8 @@ export interface NodeHooks {
   readyDone(node: SimNode, rd: Ready): void;
   syncDone?(node: SimNode, token: number): void;
   syncFailed?(node: SimNode, token: number): void;
+  /** Return true to crash the node before this Ready's persist: all of it is lost. */
+  crashBeforePersist?(node: SimNode, rd: Ready): boolean;
   /** Return true to crash the node right after this Ready's persist, before it sends. */
   crashAfterPersist?(node: SimNode, rd: Ready): boolean;
 }
@@ -144,6 +146,10 @@ export class SimNode {
     for (let guard = 0; !this.crashed && this.peer.hasReady(); guard++) {
       if (guard > 10_000) throw new Error(`node ${this.id}: Ready loop does not settle`);
       const rd = this.peer.ready();
+      if (this.hooks.crashBeforePersist?.(this, rd)) {
+        this.crashed = true;
+        return;
+      }
       this.persist(rd);
       this.hooks.persisted(this, rd);
       if (this.hooks.crashAfterPersist?.(this, rd)) {

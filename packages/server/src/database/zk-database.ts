@@ -1,4 +1,5 @@
 import {
+  CreateMode,
   ErrorCode,
   OpCode,
   ZkError,
@@ -43,8 +44,16 @@ export class ZkDatabase {
   /** The zxid of the last applied transaction. */
   lastProcessedZxid = 0;
 
-  constructor(options: { extendedTypesEnabled?: boolean } = {}) {
-    this.tree = new DataTree({ extendedTypesEnabled: options.extendedTypesEnabled ?? true });
+  constructor(options: { extendedTypesEnabled?: boolean } = {}, tree?: DataTree<unknown>) {
+    this.tree = tree ?? new DataTree({ extendedTypesEnabled: options.extendedTypesEnabled ?? true });
+  }
+
+  /** A database rebuilt from a snapshot: its tree, session table and applied zxid. */
+  static restore(tree: DataTree<unknown>, sessions: Map<bigint, number>, lastProcessedZxid: number): ZkDatabase {
+    const database = new ZkDatabase({}, tree);
+    for (const [sessionId, timeoutMs] of sessions) database.sessions.set(sessionId, timeoutMs);
+    database.lastProcessedZxid = lastProcessedZxid;
+    return database;
   }
 
   /** Applies a committed transaction. */
@@ -80,6 +89,9 @@ export class ZkDatabase {
         this.sessions.delete(txn.sessionId);
         return { err: ErrorCode.OK, deliveries: closed.events };
       }
+      case OpCode.error:
+        // A request refused before it became a change (ZooKeeper's ErrorTxn): it only takes its zxid.
+        return { err: (txn.body as { err: number }).err, deliveries: NO_DELIVERIES };
       case OpCode.deleteContainer: {
         const { path } = txn.body as { path: string };
         return { err: ErrorCode.OK, deliveries: this.tree.deleteContainer(ctx, path).events };
@@ -90,7 +102,7 @@ export class ZkDatabase {
     switch (txn.type) {
       case OpCode.create: {
         const body = txn.body as CreateRequest;
-        const result = this.tree.create(ctx, body.path, ownedCopy(body.data), body.acl, body.flags);
+        const result = this.tree.create(ctx, body.path, ownedCopy(body.data), body.acl, treeCreateMode(txn.type, body.flags));
         return { err: ErrorCode.OK, response: { path: result.path }, deliveries: result.events };
       }
       case OpCode.create2:
@@ -98,7 +110,7 @@ export class ZkDatabase {
       case OpCode.createTTL: {
         const body = txn.body as CreateTTLRequest;
         const ttlMs = txn.type === OpCode.createTTL ? Number(body.ttl) : -1;
-        const result = this.tree.create(ctx, body.path, ownedCopy(body.data), body.acl, body.flags, ttlMs);
+        const result = this.tree.create(ctx, body.path, ownedCopy(body.data), body.acl, treeCreateMode(txn.type, body.flags), ttlMs);
         return { err: ErrorCode.OK, response: { path: result.path, stat: result.stat }, deliveries: result.events };
       }
       case OpCode.delete: {
@@ -143,12 +155,32 @@ function ownedCopy(data: Uint8Array | null): Uint8Array | null {
   return data === null ? null : data.slice();
 }
 
+/**
+ * The create mode the tree applies. In ZooKeeper the request's flags choose
+ * the checks and the sequence suffix, but the op code chooses the txn, and
+ * the txn the node's type: create/create2 write a CreateTxn, whose node is
+ * ephemeral or persistent (a CONTAINER flag yields a plain persistent node),
+ * and createContainer writes a CreateContainerTxn, a container whatever its
+ * flags. TTL flags are left as they are, for the tree to refuse without a TTL.
+ */
+function treeCreateMode(opType: number, flags: number): number {
+  switch (opType) {
+    case OpCode.create:
+    case OpCode.create2:
+      return flags === CreateMode.CONTAINER ? CreateMode.PERSISTENT : flags;
+    case OpCode.createContainer:
+      return flags === CreateMode.PERSISTENT || flags === CreateMode.EPHEMERAL ? CreateMode.CONTAINER : flags;
+    default:
+      return flags;
+  }
+}
+
 function toTreeOp(op: MultiOp): TreeMultiOp {
   switch (op.type) {
     case OpCode.create:
     case OpCode.create2:
     case OpCode.createContainer:
-      return { type: 'create', path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: op.body.flags };
+      return { type: 'create', path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: treeCreateMode(op.type, op.body.flags) };
     case OpCode.createTTL:
       return { type: 'create', path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: op.body.flags, ttlMs: Number(op.body.ttl) };
     case OpCode.delete:
@@ -158,8 +190,8 @@ function toTreeOp(op: MultiOp): TreeMultiOp {
     case OpCode.check:
       return { type: 'check', path: op.body.path, version: op.body.version };
     default:
-      // Read ops inside a write multi: ZooKeeper rejects the whole request.
-      throw new ZkError('BAD_ARGUMENTS', { path: op.body.path, message: 'read operation in a write multi' });
+      // Read ops inside a write multi: ZooKeeper rejects the whole request as it does an unreadable one.
+      throw new ZkError('MARSHALLING_ERROR', { path: op.body.path, message: 'read operation in a write multi' });
   }
 }
 

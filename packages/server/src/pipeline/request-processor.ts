@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
   decodeConnectRequest,
-  decodeRequest,
   encodeConnectResponse,
   encodeResponse,
   encodeWatcherEvent,
@@ -10,12 +9,14 @@ import {
   OpCode,
   ProtocolError,
   SpecialXid,
+  type AuthPacket,
   type ConnectRequest,
   type RequestHeader,
   type SetWatches2,
   type ResponseOp,
   Perms,
 } from '@zkts/protocol';
+import type { AuthContext } from '../tree/acl.js';
 import type { WatchDelivery } from '../tree/tree-types.js';
 import { hasPermission } from '../tree/acl.js';
 import { ClientConnection, type ConnectionHost } from './client-connection.js';
@@ -29,8 +30,10 @@ import { SessionIdGenerator } from '../session/session-id.js';
 import { isSessionPasswordValid, sessionPassword } from '../session/session-password.js';
 import { authenticate } from '../auth/auth-providers.js';
 import { opKind } from './op-kind.js';
+import { decodeClientRequest } from './decode-client-request.js';
 import { executeRead } from './execute-read.js';
-import type { ServerStats } from '../admin/server-stats.js';
+import type { AdminView, ServerConfigFigures, ServerStats, WatchCounts } from '../admin/server-stats.js';
+import { LatencyStats } from '../admin/latency-stats.js';
 
 /** Events the processor reports to its server. */
 export interface RequestProcessorEvents {
@@ -53,11 +56,14 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   private readonly connections = new Set<ClientConnection>();
   private readonly connectionsBySession = new Map<bigint, ClientConnection>();
   private readonly replicator: Replicator;
+  /** Sessions whose closeSession came from their client (the others expired): only those get a reply. */
+  private readonly closeRequested = new Set<bigint>();
   private expiryTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private packetsReceived = 0;
   private packetsSent = 0;
+  private readonly latency = new LatencyStats();
 
   constructor(
     private readonly database: ZkDatabase,
@@ -92,7 +98,8 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
 
   /** A new transport connection. */
   accept(channel: FrameChannel): ClientConnection {
-    const connection = new ClientConnection(channel, this, this.options.maxOutstandingRequests, this.nowMs());
+    const connection = new ClientConnection(channel, this, this.options.maxOutstandingRequests, this.nowMs);
+    connection.expectHandshakeWithin(this.options.sessionlessConnectionTimeoutMs);
     this.connections.add(connection);
     return connection;
   }
@@ -118,6 +125,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     }
     const timeoutMs = negotiateSessionTimeoutMs(request.timeOut, this.options);
     connection.sessionTimeoutMs = timeoutMs;
+    connection.omitsReadOnly = request.readOnlyOmitted === true;
     connection.lastZxidSeen = request.lastZxidSeen;
     connection.awaitReply(0);
     if (request.sessionId === 0n) {
@@ -145,7 +153,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       tracked !== undefined && !tracked.closing && isSessionPasswordValid(sessionId, request.passwd) && this.database.sessions.has(sessionId);
     if (!valid) {
       // ZooKeeper answers an expired or unknown session with timeOut 0, then closes.
-      connection.complete(0, encodeConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: EMPTY_PASSWORD, readOnly: false }));
+      connection.complete(0, this.connectResponse(connection, 0, 0n, EMPTY_PASSWORD));
       connection.close();
       return;
     }
@@ -162,10 +170,18 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   }
 
   private sendConnectResponse(connection: ClientConnection, sessionId: bigint, timeoutMs: number): void {
-    connection.complete(
-      0,
-      encodeConnectResponse({ protocolVersion: 0, timeOut: timeoutMs, sessionId, passwd: sessionPassword(sessionId), readOnly: false }),
-    );
+    connection.complete(0, this.connectResponse(connection, timeoutMs, sessionId, sessionPassword(sessionId)));
+  }
+
+  private connectResponse(connection: ClientConnection, timeOut: number, sessionId: bigint, passwd: Uint8Array): Uint8Array {
+    return encodeConnectResponse({
+      protocolVersion: 0,
+      timeOut,
+      sessionId,
+      passwd,
+      readOnly: false,
+      ...(connection.omitsReadOnly ? { readOnlyOmitted: true } : {}),
+    });
   }
 
   handleRequest(connection: ClientConnection, frame: Uint8Array): void {
@@ -175,54 +191,82 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       connection.close();
       return;
     }
-    let header: RequestHeader;
-    let body: unknown;
-    try {
-      ({ header, body } = decodeRequest(frame));
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      // A frame we cannot parse leaves the stream unusable: close this connection only.
+    const request = decodeClientRequest(frame);
+    if (request.kind === 'unreadable') {
+      // Without a header the stream has lost its framing: close this connection only.
+      connection.close();
+      return;
+    }
+    const header = request.header;
+    if (request.kind === 'unsupported') {
+      // UnimplementedRequestProcessor: the request never got a zxid, so the reply carries −1.
+      connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.UNIMPLEMENTED, -1n), OpCode.error);
       connection.close();
       return;
     }
     if (!this.tracker.touch(sessionId, this.nowMs())) {
-      connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.SESSION_EXPIRED));
+      connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.SESSION_EXPIRED), OpCode.error);
       connection.close();
       return;
     }
-    const kind = opKind(header.type);
-    switch (kind) {
+    if (request.kind === 'malformed') {
+      this.handleMalformed(connection, sessionId, header);
+      return;
+    }
+    const body = request.body;
+    // Requests carry the identities proven when they arrived, as ZooKeeper's Request copies authInfo.
+    const auth = this.authContext(connection);
+    switch (opKind(header.type)) {
       case 'session':
         this.handleSessionRequest(connection, header, body);
         return;
       case 'read':
-        connection.read(header.xid, () => this.answerRead(connection, header, body));
+        connection.read(header.xid, () => this.answerRead(connection, header, body, auth), header.type);
         return;
       case 'sync':
-        connection.awaitReply(header.xid);
+        connection.awaitReply(header.xid, header.type);
         this.replicator.sync(() => {
           connection.complete(header.xid, this.reply(header.xid, OpCode.sync, ErrorCode.OK, body));
         });
         return;
       case 'write':
+        if (header.type === OpCode.closeSession) {
+          this.tracker.markClosing(sessionId);
+          this.closeRequested.add(sessionId);
+        }
+        connection.awaitReply(header.xid, header.type);
         if (header.type === OpCode.reconfig) {
-          connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.RECONFIG_DISABLED));
+          // Reconfiguration is off in a standalone server; the refusal is an error txn and takes a zxid.
+          this.proposeError(sessionId, header.xid, ErrorCode.RECONFIG_DISABLED);
           return;
         }
-        if (header.type === OpCode.closeSession) this.tracker.markClosing(sessionId);
-        connection.awaitReply(header.xid);
-        this.replicator.propose({
-          sessionId,
-          cxid: header.xid,
-          type: header.type,
-          body,
-          authIds: connection.authIds,
-          superUser: this.isSuperUser(connection),
-        });
+        this.replicator.propose({ sessionId, cxid: header.xid, type: header.type, body, authIds: auth.ids, superUser: auth.superUser === true });
         return;
-      default:
-        connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.UNIMPLEMENTED));
     }
+  }
+
+  /**
+   * A known op whose body does not decode. ZooKeeper answers MARSHALLING_ERROR
+   * and keeps the connection; a write's failure is an error txn that takes a
+   * zxid. A bad auth packet is the exception: ZooKeeper closes the connection.
+   */
+  private handleMalformed(connection: ClientConnection, sessionId: bigint, header: RequestHeader): void {
+    switch (header.type) {
+      case OpCode.auth:
+      case OpCode.sasl:
+        connection.close();
+        return;
+    }
+    if (opKind(header.type) === 'write') {
+      connection.awaitReply(header.xid, OpCode.error);
+      this.proposeError(sessionId, header.xid, ErrorCode.MARSHALLING_ERROR);
+      return;
+    }
+    connection.read(header.xid, () => this.errorReply(header.xid, ErrorCode.MARSHALLING_ERROR), OpCode.error);
+  }
+
+  private proposeError(sessionId: bigint, cxid: number, err: number): void {
+    this.replicator.propose({ sessionId, cxid, type: OpCode.error, body: { err }, authIds: [], superUser: false });
   }
 
   handleClosed(connection: ClientConnection): void {
@@ -237,20 +281,29 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   private handleSessionRequest(connection: ClientConnection, header: RequestHeader, body: unknown): void {
     switch (header.type) {
       case OpCode.ping:
-        connection.replyInOrder(header.xid, this.reply(SpecialXid.PING, OpCode.ping, ErrorCode.OK, undefined));
+        // In the pipeline like any request, so the reply carries the zxid of the writes ahead of it.
+        connection.read(header.xid, () => this.reply(SpecialXid.PING, OpCode.ping, ErrorCode.OK, undefined), OpCode.ping);
         return;
       case OpCode.auth: {
-        const packet = body as { scheme: string; auth: Uint8Array | null };
-        const id = authenticate(packet.scheme, packet.auth ?? new Uint8Array(0));
-        if (id === undefined) {
-          connection.replyInOrder(SpecialXid.AUTH, this.errorReply(SpecialXid.AUTH, ErrorCode.AUTH_FAILED));
+        // ZooKeeper handles auth packets as they arrive, outside the request pipeline, and answers with zxid 0.
+        const packet = body as AuthPacket;
+        const ids = authenticate(packet.scheme, packet.auth ?? new Uint8Array(0), {
+          remoteAddress: connection.remoteAddress,
+          superDigest: this.options.superDigest,
+        });
+        if (ids === undefined) {
+          connection.sendNow(this.errorReply(SpecialXid.AUTH, ErrorCode.AUTH_FAILED, 0n));
           connection.close();
           return;
         }
-        if (!connection.authIds.some((existing) => existing.scheme === id.scheme && existing.id === id.id)) connection.authIds.push(id);
-        connection.replyInOrder(SpecialXid.AUTH, this.reply(SpecialXid.AUTH, OpCode.auth, ErrorCode.OK, undefined));
+        for (const id of ids) connection.authInfo.add(id);
+        connection.sendNow(this.reply(SpecialXid.AUTH, OpCode.auth, ErrorCode.OK, undefined, 0n));
         return;
       }
+      case OpCode.sasl:
+        // No SASL server is configured: ZooKeeper's processSasl then answers at once with an empty token.
+        connection.sendNow(this.reply(header.xid, OpCode.sasl, ErrorCode.OK, { token: null }, 0n));
+        return;
       case OpCode.setWatches:
       case OpCode.setWatches2: {
         const watches = body as SetWatches2;
@@ -258,19 +311,16 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
           const events = this.database.tree.setWatches(Number(watches.relativeZxid), watches, connection);
           for (const delivery of events) this.deliver(delivery);
           return this.reply(SpecialXid.SET_WATCHES, header.type, ErrorCode.OK, undefined);
-        });
+        }, header.type);
         return;
       }
       default:
-        connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.UNIMPLEMENTED));
+        connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.UNIMPLEMENTED), OpCode.error);
     }
   }
 
-  private answerRead(connection: ClientConnection, header: RequestHeader, body: unknown): Uint8Array {
-    const outcome = executeRead(this.database, connection, header.type, body, {
-      ids: connection.authIds,
-      superUser: this.isSuperUser(connection),
-    });
+  private answerRead(connection: ClientConnection, header: RequestHeader, body: unknown, auth: AuthContext): Uint8Array {
+    const outcome = executeRead(this.database, connection, header.type, body, auth);
     return this.reply(header.xid, header.type, outcome.err, outcome.response);
   }
 
@@ -285,44 +335,52 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
         if (connection !== undefined) this.sendConnectResponse(connection, txn.sessionId, connection.sessionTimeoutMs);
         this.emit('session', 'created', txn.sessionId);
         return;
-      case OpCode.closeSession:
+      case OpCode.closeSession: {
         this.tracker.remove(txn.sessionId);
+        const byClient = this.closeRequested.delete(txn.sessionId);
         if (connection !== undefined) {
-          if (txn.cxid !== 0) connection.complete(txn.cxid, this.reply(txn.cxid, OpCode.closeSession, outcome.err, undefined, zxid));
+          if (byClient) connection.complete(txn.cxid, this.reply(txn.cxid, OpCode.closeSession, outcome.err, undefined, zxid));
           this.connectionsBySession.delete(txn.sessionId);
           connection.close();
         }
-        this.emit('session', txn.cxid === 0 ? 'expired' : 'closed', txn.sessionId);
+        this.emit('session', byClient ? 'closed' : 'expired', txn.sessionId);
         return;
-      default:
-        if (connection !== undefined && txn.sessionId !== 0n) {
-          connection.complete(txn.cxid, this.reply(txn.cxid, txn.type, outcome.err, outcome.response, zxid));
+      }
+      case OpCode.check:
+        if (connection !== undefined && outcome.err === ErrorCode.OK) {
+          // A check outside a multi has no reply format: ZooKeeper fails to serialize its
+          // SetDataResponse (null stat) and drops the connection. No client library sends one.
+          connection.close();
+          return;
         }
+        break;
+    }
+    if (connection !== undefined && txn.sessionId !== 0n) {
+      connection.complete(txn.cxid, this.reply(txn.cxid, txn.type, outcome.err, outcome.response, zxid));
     }
   }
 
   /** Sends a watch event, if the watcher may read the node: ZooKeeper 3.8 checks READ before delivering. */
   private deliver(delivery: WatchDelivery<unknown>): void {
     const connection = delivery.watcher as ClientConnection;
-    if (delivery.acl !== null && !hasPermission(delivery.acl, Perms.READ, { ids: connection.authIds, superUser: this.isSuperUser(connection) })) {
+    if (delivery.acl !== null && !hasPermission(delivery.acl, Perms.READ, this.authContext(connection))) {
       return;
     }
     connection.sendNow(encodeWatcherEvent(NOTIFICATION_ZXID, { type: delivery.event.type, state: KeeperState.SyncConnected, path: delivery.event.path }));
   }
 
   private reply(xid: number, type: number, err: number, response: unknown, zxid?: bigint): Uint8Array {
-    this.packetsSent++;
     const header = { xid, zxid: zxid ?? BigInt(this.database.lastProcessedZxid), err };
     return encodeResponse(header, type as ResponseOp, err === ErrorCode.OK ? (response as never) : undefined);
   }
 
-  private errorReply(xid: number, err: number): Uint8Array {
-    return this.reply(xid, OpCode.error, err, undefined);
+  private errorReply(xid: number, err: number, zxid?: bigint): Uint8Array {
+    return this.reply(xid, OpCode.error, err, undefined, zxid);
   }
 
-  private isSuperUser(connection: ClientConnection): boolean {
-    const superDigest = this.options.superDigest;
-    return superDigest !== undefined && connection.authIds.some((id) => id.scheme === 'digest' && id.id === superDigest);
+  /** The identities a request of this connection acts with; a `super` id (from the superDigest) grants everything. */
+  private authContext(connection: ClientConnection): AuthContext {
+    return { ids: connection.authIds };
   }
 
   private expireSessions(): void {
@@ -344,29 +402,124 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     }
   }
 
+  packetSent(): void {
+    this.packetsSent++;
+  }
+
+  recordLatency(latencyMs: number): void {
+    this.latency.record(latencyMs);
+  }
+
+  /** Counts a four-letter word as ZooKeeper does: one packet in, and its answer one packet out. */
+  countFourLetterWord(): void {
+    this.packetsReceived++;
+    this.packetsSent++;
+  }
+
   /** Figures for the four-letter words and the admin endpoint. */
   stats(startedAtMs: number): ServerStats {
+    const tree = this.database.tree;
     return {
       mode: 'standalone',
       zxid: this.database.lastProcessedZxid,
-      nodeCount: this.database.tree.nodeCount,
+      nodeCount: tree.nodeCount,
       sessionCount: this.tracker.size,
       connectionCount: this.connections.size,
       packetsReceived: this.packetsReceived,
       packetsSent: this.packetsSent,
       outstandingRequests: [...this.connections].reduce((sum, c) => sum + c.outstandingRequests, 0),
       uptimeMs: this.nowMs() - startedAtMs,
-      watchCount: this.database.tree.watchCount,
-      ephemeralCount: this.database.tree.ephemeralCount,
+      watchCount: tree.watchCount,
+      ephemeralCount: tree.ephemeralCount,
+      approximateDataSize: tree.approximateDataSize,
+      latency: { min: this.latency.min, avg: this.latency.avg, max: this.latency.max },
       connections: [...this.connections].map((c) => ({
         remoteAddress: c.remoteAddress,
+        remotePort: c.remotePort,
+        interestOps: c.interestOps,
         transport: c.transportKind,
         sessionId: c.sessionId,
         sessionTimeoutMs: c.sessionTimeoutMs,
         packetsReceived: c.packetsReceived,
         packetsSent: c.packetsSent,
         outstandingRequests: c.outstandingRequests,
+        connectedAtMs: c.connectedAtMs,
+        lastOp: c.activity.lastOp,
+        lastCxid: c.activity.lastCxid,
+        lastZxid: c.activity.lastZxid,
+        lastResponseAtMs: c.activity.lastResponseAtMs,
+        lastLatencyMs: c.activity.lastLatencyMs,
+        minLatencyMs: c.activity.latency.min,
+        avgLatencyMs: c.activity.latency.avg,
+        maxLatencyMs: c.activity.latency.max,
       })),
     };
+  }
+
+  /** What the four-letter words read, with the settings `conf` prints supplied by the server. */
+  adminView(startedAtMs: number, config: () => ServerConfigFigures): AdminView {
+    return {
+      stats: () => this.stats(startedAtMs),
+      config,
+      watchCounts: () => this.watchCounts(),
+      watchesBySession: () => this.watchesBySession(),
+      watchesByPath: () => this.watchesByPath(),
+      sessionExpiries: () => this.sessionExpiries(),
+      ephemeralsBySession: () => this.ephemeralsBySession(),
+      resetServerStats: () => this.resetServerStats(),
+      resetConnectionStats: () => this.resetConnectionStats(),
+    };
+  }
+
+  /** Standard data watches, counted as `wchs` does. */
+  watchCounts(): WatchCounts {
+    const summary = this.database.tree.watchSummary('data');
+    return { connections: summary.watchers, paths: summary.paths, watches: summary.watches };
+  }
+
+  /** Data-watched paths per session (`wchc`). */
+  watchesBySession(): Map<bigint, string[]> {
+    const out = new Map<bigint, string[]>();
+    for (const [watcher, paths] of this.database.tree.watchesByWatcher('data')) {
+      const sessionId = (watcher as ClientConnection).sessionId;
+      if (sessionId !== undefined) out.set(sessionId, [...(out.get(sessionId) ?? []), ...paths]);
+    }
+    return out;
+  }
+
+  /** Sessions data-watching each path (`wchp`). */
+  watchesByPath(): Map<string, bigint[]> {
+    const out = new Map<string, bigint[]>();
+    for (const [path, watchers] of this.database.tree.watchesByPath('data')) {
+      out.set(
+        path,
+        watchers.map((watcher) => (watcher as ClientConnection).sessionId).filter((id): id is bigint => id !== undefined),
+      );
+    }
+    return out;
+  }
+
+  /** Live sessions by expiry bucket (`dump`). */
+  sessionExpiries(): Map<number, bigint[]> {
+    const out = new Map<number, bigint[]>();
+    for (const session of this.tracker.list()) out.set(session.expiresAtMs, [...(out.get(session.expiresAtMs) ?? []), session.sessionId]);
+    return out;
+  }
+
+  /** Ephemeral paths per session (`dump`). */
+  ephemeralsBySession(): Map<bigint, string[]> {
+    return this.database.tree.ephemeralsBySession();
+  }
+
+  /** `srst`: forgets the server-wide counters and latencies. */
+  resetServerStats(): void {
+    this.packetsReceived = 0;
+    this.packetsSent = 0;
+    this.latency.reset();
+  }
+
+  /** `crst`: forgets every connection's counters. */
+  resetConnectionStats(): void {
+    for (const connection of this.connections) connection.resetStats();
   }
 }

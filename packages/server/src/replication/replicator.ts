@@ -12,6 +12,8 @@ export interface TxnRequest {
   readonly authIds: readonly Id[];
   /** True when the session has superuser rights. */
   readonly superUser: boolean;
+  /** The server whose client sent the request: only it answers the client. Absent on a standalone server. */
+  readonly originServerId?: number;
 }
 
 /** A transaction: a request with the zxid and time the leader gave it. Applied in zxid order everywhere. */

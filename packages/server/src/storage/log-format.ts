@@ -112,6 +112,8 @@ export class LogFileCursor {
   invalid: InvalidRegion | null = null;
   /** Zxid of the last valid record, 0 before the first. */
   lastZxid = 0;
+  /** Zxid of the first valid record, 0 before it. */
+  firstZxid = 0;
   /** Records read so far. */
   count = 0;
   private readonly view: DataView;
@@ -142,6 +144,7 @@ export class LogFileCursor {
     const record = problem;
     this.offset = record.end;
     this.lastZxid = record.zxid;
+    if (this.count === 0) this.firstZxid = record.zxid;
     this.count++;
     return record;
   }

@@ -13,6 +13,8 @@ export interface FrameChannel {
   close(): void;
   /** The peer's IP address, for the `ip` ACL scheme and per-IP limits. */
   readonly remoteAddress: string;
+  /** The peer's port, for `cons`. */
+  readonly remotePort: number;
   /** `tcp` or `websocket`, for `cons` and logs. */
   readonly kind: 'tcp' | 'websocket';
 }
@@ -20,5 +22,7 @@ export interface FrameChannel {
 /** Callbacks a transport invokes on the connection it serves. */
 export interface FrameHandler {
   onFrame(frame: Uint8Array): void;
+  /** The connection opened with a four-letter word (TCP only); it carries no session. */
+  onFourLetterWord?(): void;
   onClose(): void;
 }

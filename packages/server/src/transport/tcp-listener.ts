@@ -6,26 +6,24 @@ import type { FrameChannel, FrameHandler } from './frame-channel.js';
 export interface TcpListenerHost {
   /** A new socket: returns its handler, or undefined to refuse it (per-IP limit). */
   accept(channel: FrameChannel): FrameHandler | undefined;
-  /** Answers a four-letter word (`ruok`, `srvr`, …), or undefined when the word is unknown or not allowed. */
-  fourLetterWord(word: string): Promise<string> | string | undefined;
+  /**
+   * Looks up a connection's first four bytes as a four-letter word (`ruok`,
+   * `srvr`, …): returns what computes the answer, or undefined when they are
+   * no word the server knows (they are then the length prefix of a frame).
+   */
+  fourLetterWord(word: string): (() => Promise<string> | string) | undefined;
 }
 
-/** The first four bytes of a connection spell a four-letter word instead of a frame length. */
-function asFourLetterWord(bytes: Uint8Array): string | undefined {
-  if (bytes.length < 4) return undefined;
-  for (let i = 0; i < 4; i++) {
-    const c = bytes[i]!;
-    if (c < 0x61 || c > 0x7a) return undefined;
-  }
-  return String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!);
-}
+const PREFIX_BYTES = 4;
 
 class TcpChannel implements FrameChannel {
   readonly kind = 'tcp' as const;
   readonly remoteAddress: string;
+  readonly remotePort: number;
 
   constructor(private readonly socket: Socket) {
     this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
   }
 
   send(frame: Uint8Array): void {
@@ -87,30 +85,40 @@ export class TcpListener {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const channel = new TcpChannel(socket);
+    // ZooKeeper applies the per-IP limit when it accepts, before reading anything.
+    const handler = this.host.accept(channel);
+    if (handler === undefined) {
+      socket.destroy();
+      return;
+    }
+    socket.on('close', () => handler.onClose());
     const decoder = new FrameDecoder(this.maxFrameBytes);
-    let handler: FrameHandler | undefined;
-    let first = true;
+    // Until four bytes have arrived we cannot tell a four-letter word from a frame length.
+    let head: Uint8Array | undefined = new Uint8Array(0);
+    let answeringWord = false;
     socket.on('data', (chunk: Buffer) => {
-      if (first) {
-        first = false;
-        const word = asFourLetterWord(chunk);
-        if (word !== undefined) {
-          void this.answerFourLetterWord(socket, word);
+      if (answeringWord) return;
+      let bytes: Uint8Array = chunk;
+      if (head !== undefined) {
+        bytes = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+        if (bytes.length < PREFIX_BYTES) {
+          head = bytes;
           return;
         }
-        handler = this.host.accept(channel);
-        if (handler === undefined) {
-          socket.destroy();
+        head = undefined;
+        const answer = this.host.fourLetterWord(String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!));
+        if (answer !== undefined) {
+          answeringWord = true;
+          handler.onFourLetterWord?.();
+          void this.sendFourLetterAnswer(socket, answer);
           return;
         }
-        socket.on('close', () => handler?.onClose());
       }
-      if (handler === undefined) return;
       let frames: Uint8Array[];
       try {
-        frames = decoder.push(chunk);
+        frames = decoder.push(bytes);
       } catch (error) {
-        // A bad frame costs only this connection.
+        // A bad length prefix costs only this connection.
         if (!(error instanceof ProtocolError)) throw error;
         socket.destroy();
         return;
@@ -119,13 +127,15 @@ export class TcpListener {
     });
   }
 
-  private async answerFourLetterWord(socket: Socket, word: string): Promise<void> {
-    let answer: string | undefined;
+  private async sendFourLetterAnswer(socket: Socket, answer: () => Promise<string> | string): Promise<void> {
+    let text: string;
     try {
-      answer = await this.host.fourLetterWord(word);
+      text = await answer();
     } catch (error) {
-      answer = `error: ${(error as Error).message}\n`;
+      text = `Error: ${(error as Error).message}\n`;
     }
-    socket.end(answer ?? `${word} is not executed because it is not in the whitelist.\n`);
+    // Anything else the client sent is ignored: ZooKeeper answers and closes.
+    socket.pause();
+    socket.end(text);
   }
 }

@@ -16,9 +16,11 @@ const CLOSE_POLICY_VIOLATION = 1008;
 class WsChannel implements FrameChannel {
   readonly kind = 'websocket' as const;
   readonly remoteAddress: string;
+  readonly remotePort: number;
 
   constructor(private readonly socket: WebSocket, request: IncomingMessage) {
     this.remoteAddress = normalizeAddress(request.socket.remoteAddress ?? '');
+    this.remotePort = request.socket.remotePort ?? 0;
   }
 
   send(frame: Uint8Array): void {

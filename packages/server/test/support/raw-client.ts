@@ -149,6 +149,11 @@ export class RawConnection {
     return requestXid;
   }
 
+  /** Tells the decoder how to read the reply to a request sent raw with {@link sendFrame}. */
+  expectReply(xid: number, opType: number): void {
+    this.pendingOps.set(xid, opType);
+  }
+
   /** Awaits the reply to an earlier {@link send}. */
   reply(xid: number): Promise<RawReply> {
     const done = this.unclaimedReplies.get(xid);

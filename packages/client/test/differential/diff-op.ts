@@ -1,0 +1,87 @@
+/**
+ * The operations of a differential sequence as plain data: a sequence is generated from a
+ * seed without running anything, printed when it fails, and replayed on every target.
+ * @module
+ */
+import type { AddWatchModeName, CreateModeName, WatcherTypeName } from '../../src/index.js';
+
+/** Index of one of a target's sessions. */
+export type SessionSlot = number;
+
+/**
+ * A path, relative to the sequence's root. `fixed` is a literal relative path (`''` is the
+ * root itself); `seq` names the `pick`-th (modulo) sequential node this target created under
+ * `parent` so far, which is how later ops reach nodes whose names the server chose.
+ */
+export type PathRef = { readonly kind: 'fixed'; readonly rel: string } | { readonly kind: 'seq'; readonly parent: string; readonly pick: number };
+
+/**
+ * Named ACLs. The world ACLs keep READ, DELETE and ADMIN so cleanup always works; `creator`
+ * (CREATOR_ALL_ACL) admits only the digest identity the authenticated session slot uses,
+ * which is also the slot that cleans up.
+ */
+export type AclName = 'open' | 'noWrite' | 'noCreate' | 'creator';
+
+/** Data written by creates and setData. */
+export type DataChoice = null | string;
+
+/** A write op inside a multi. */
+export type DiffMultiOp =
+  | { readonly type: 'create'; readonly path: PathRef; readonly mode: CreateModeName; readonly data: DataChoice; readonly acl: AclName }
+  | { readonly type: 'delete'; readonly path: PathRef; readonly version: number }
+  | { readonly type: 'setData'; readonly path: PathRef; readonly data: DataChoice; readonly version: number }
+  | { readonly type: 'check'; readonly path: PathRef; readonly version: number };
+
+/** A read op inside a multiRead. */
+export type DiffReadOp = { readonly type: 'getData' | 'getChildren'; readonly path: PathRef };
+
+/** One step of a sequence, issued by session `session` of each target. */
+export type DiffOp = { readonly session: SessionSlot } & (
+  | { readonly type: 'create'; readonly path: PathRef; readonly mode: CreateModeName; readonly data: DataChoice; readonly acl: AclName; readonly stat: boolean }
+  | { readonly type: 'delete'; readonly path: PathRef; readonly version: number }
+  | { readonly type: 'setData'; readonly path: PathRef; readonly data: DataChoice; readonly version: number }
+  | { readonly type: 'exists' | 'getData'; readonly path: PathRef; readonly watch: boolean }
+  | { readonly type: 'getChildren'; readonly path: PathRef; readonly watch: boolean; readonly withStat: boolean }
+  | { readonly type: 'getACL' | 'getAllChildrenNumber' | 'sync'; readonly path: PathRef }
+  | { readonly type: 'setACL'; readonly path: PathRef; readonly acl: AclName; readonly version: number }
+  | { readonly type: 'multi'; readonly ops: readonly DiffMultiOp[] }
+  | { readonly type: 'multiRead'; readonly ops: readonly DiffReadOp[] }
+  | { readonly type: 'getEphemerals' }
+  | { readonly type: 'addWatch'; readonly path: PathRef; readonly mode: AddWatchModeName }
+  | { readonly type: 'removeAllWatches'; readonly path: PathRef; readonly watcherType: WatcherTypeName }
+  /** Removes one watcher (checkWatches): the `pick`-th (modulo) watcher this session registered. */
+  | { readonly type: 'removeWatcher'; readonly path: PathRef; readonly watcherType: WatcherTypeName; readonly pick: number }
+  | { readonly type: 'reopen' }
+);
+
+/** A ref to a literal relative path. */
+export function fixed(rel: string): PathRef {
+  return { kind: 'fixed', rel };
+}
+
+/** A short one-line rendering of a path ref, for failure messages. */
+export function describePath(path: PathRef): string {
+  const under = (rel: string): string => (rel === '' ? '<root>' : `<root>/${rel}`);
+  return path.kind === 'fixed' ? under(path.rel) : `${under(path.parent)}/<seq#${path.pick}>`;
+}
+
+/** A short one-line rendering of an op, for failure messages. */
+export function describeOp(op: DiffOp): string {
+  const fields = Object.entries(op)
+    .filter(([key]) => key !== 'type' && key !== 'session')
+    .map(([key, value]) => `${key}=${render(value)}`);
+  return `s${op.session}.${op.type}(${fields.join(', ')})`;
+}
+
+function render(value: unknown): string {
+  if (value !== null && typeof value === 'object' && 'kind' in value) return describePath(value as PathRef);
+  if (Array.isArray(value)) return `[${value.map((item) => (typeof item === 'object' && item !== null ? renderSubOp(item as Record<string, unknown>) : render(item))).join('; ')}]`;
+  return JSON.stringify(value);
+}
+
+function renderSubOp(op: Record<string, unknown>): string {
+  const fields = Object.entries(op)
+    .filter(([key]) => key !== 'type')
+    .map(([key, value]) => `${key}=${render(value)}`);
+  return `${String(op.type)}(${fields.join(', ')})`;
+}
