@@ -1,17 +1,23 @@
 #!/usr/bin/env node
-// `npm start`: runs the embedded default and prints how to connect.
-// Dependencies are installed and the workspace built by the npm script first.
-import { ZkServer } from '../packages/server/dist/index.js';
+// `npm start`: the embedded default, a local 3-server ensemble, and how to connect to it.
+// The npm script installs dependencies and builds the workspace first.
+import { startEnsemble } from '../packages/server/dist/index.js';
 
-const server = new ZkServer({ tcpPort: Number(process.env.ZK_PORT ?? 2181), wsPort: Number(process.env.ZK_WS_PORT ?? 8181) });
-await server.start();
-console.log('zkts standalone server is running (Mode: standalone)');
-console.log(`  TCP (ZooKeeper framing): ${server.connectString}`);
-console.log(`  WebSocket:               ${server.wsUrl}`);
-console.log('Connect with any ZooKeeper client, e.g. zkCli.sh -server ' + server.connectString);
+const ensemble = await startEnsemble({ voters: 3, tickTimeMs: 2000 });
+console.log('zkts: a 3-server ensemble is running on loopback');
+for (const server of ensemble.servers) {
+  console.log(`  server.${server.serverId}  Mode: ${server.mode.padEnd(8)}  tcp ${server.connectString}  ws://${server.options.host}:${server.wsPort}`);
+}
+console.log('');
+console.log(`Connect string: ${ensemble.connectString}`);
+console.log(`  zkCli.sh -server ${ensemble.connectString}`);
+console.log(`  node -e "import('@zkts/client').then(async ({ connect }) => { const c = await connect('${ensemble.connectString}'); console.log(await c.getChildren('/')); await c.close(); })"`);
 console.log('Press Ctrl+C to stop.');
+let stopping = false;
 const shutdown = async () => {
-  await server.stop();
+  if (stopping) return;
+  stopping = true;
+  await ensemble.stop();
   process.exit(0);
 };
 process.on('SIGINT', shutdown);

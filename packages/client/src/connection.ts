@@ -23,14 +23,13 @@ import type { Chroot } from './chroot.js';
 import type { ClientState, CloseReason, ZkClientEvents } from './client-events.js';
 import { HostProvider } from './host-provider.js';
 import { batchSetWatches } from './set-watches.js';
-import type { Endpoint, Transport, TransportFactory } from './transport/transport.js';
-import { endpointToString } from './transport/transport.js';
+import { type Endpoint, type Transport, type TransportFactory, endpointToString } from './transport/transport.js';
 import { assert } from './util/assert.js';
 import { Deque } from './util/deque.js';
 import type { Random } from './util/rng.js';
+import { EventDispatcher } from './event-dispatcher.js';
 import { WatchManager } from './watch-manager.js';
 import { type KeeperStateName, NO_ZXID, type WatchEventType } from './watched-event.js';
-import { EventDispatcher } from './event-dispatcher.js';
 import { type Packet, type Reply, type WatchDeregistration, type WatchRegistration, internalPacket } from './packet.js';
 
 /** ClientCnxn pings at least this often even when the read timeout would allow longer silence. */
@@ -42,8 +41,6 @@ const MAX_PING_RW_TIMEOUT_MS = 60_000;
 const PING_RW_PROBE_TIMEOUT_MS = 1_000;
 /** Largest xid before wrapping back to 1: negative xids are reserved for pings, auth and notifications. */
 const MAX_XID = 0x7fffffff;
-
-export type { Reply } from './packet.js';
 
 /** Extras of one submitted request. */
 export interface SubmitOptions {

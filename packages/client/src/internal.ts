@@ -7,7 +7,8 @@ import type { ZkClient } from './client.js';
 import type { ClientConnection } from './connection.js';
 
 export { Chroot } from './chroot.js';
-export { ClientConnection, type ConnectionConfig, type Reply } from './connection.js';
+export { ClientConnection, type ConnectionConfig } from './connection.js';
+export type { Reply } from './packet.js';
 export { HostProvider } from './host-provider.js';
 export { batchSetWatches, SET_WATCHES_MAX_LENGTH, type SetWatchesBatch } from './set-watches.js';
 export { WatchManager, selfAndAncestors, type WatchKind } from './watch-manager.js';

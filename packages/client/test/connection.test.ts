@@ -227,8 +227,8 @@ describe('auth', () => {
 describe('timeouts and pings', () => {
   test('pings when idle for half the read timeout and reconnects when the server goes silent', async () => {
     const { server, client } = start({ sessionTimeoutMs: 600 });
-    const c1 = await server.establish({ timeOut: 600 });
     const started = performance.now();
+    const c1 = await server.establish({ timeOut: 600 });
     const ping = await c1.nextRequest();
     expect(ping.header).toEqual({ xid: -2, type: OpCode.ping });
     // readTimeout = 400 ms, ping after 200 ms of not sending.
@@ -245,9 +245,9 @@ describe('timeouts and pings', () => {
   test('a connection attempt that does not finish within connectTimeoutMs moves on', async () => {
     const { server } = start({ connectTimeoutMs: 100 });
     const c1 = await server.nextConnection();
-    const started = performance.now();
     const c2 = await server.nextConnection();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    // Timers may fire up to a millisecond early.
+    expect(c2.createdAt - c1.createdAt).toBeGreaterThanOrEqual(99);
     expect(c1.closedByClient).toBe(true);
     expect(c2).not.toBe(c1);
   });

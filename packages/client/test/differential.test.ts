@@ -14,7 +14,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { firstDifference } from './differential/compare.js';
 import { describeOp } from './differential/diff-op.js';
-import { DiffTarget } from './differential/diff-target.js';
 import { generateSequence } from './differential/generate.js';
 import { KNOWN_DIFFERENCES, isExcluded } from './differential/known-differences.js';
 import { normalizeError, normalizeStat } from './differential/normalize.js';
@@ -98,9 +97,7 @@ describe('@zkts/client against Apache ZooKeeper 3.8 and zkts, op by op', () => {
     for (let seed = firstSeed; seed < firstSeed + sequenceCount; seed++) {
       if (pair === undefined) throw new Error('servers not started');
       const ops = generateSequence(seed, opsPerSequence, (op) => isExcluded(op));
-      const apache = new DiffTarget('apache', pair.apache.connectString);
-      const zkts = new DiffTarget('zkts', pair.zkts.connectString);
-      const found: SequenceDifference | undefined = await runSequence(seed, ops, apache, zkts, outcomes);
+      const found: SequenceDifference | undefined = await runSequence(seed, ops, pair.apacheTarget, pair.zktsTarget, outcomes);
       sequencesRun += 1;
       if (found === undefined) continue;
       differences.push(formatDifference(found, ops, 'apache', 'zkts'));

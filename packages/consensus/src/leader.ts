@@ -104,11 +104,6 @@ export class Leader {
     return this.ctx.log.lastZxid;
   }
 
-  /** Number of proposals waiting for a quorum. */
-  get outstandingCount(): number {
-    return this.outstanding.length;
-  }
-
   /** Handles a packet from server `from`. */
   onMessage(from: number, msg: LearnerToLeaderMessage): void {
     if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
@@ -263,6 +258,13 @@ export class Leader {
 
   private onFollowerInfo(handler: LearnerHandler, acceptedEpoch: number): void {
     if (this.newEpoch !== undefined) {
+      if (acceptedEpoch > this.newEpoch) {
+        // The learner promised a later epoch (to a leader that never established it) and must
+        // refuse ours; ZooKeeper leaves it looping until the next election. Stepping down
+        // starts that election now, and its epoch will exceed the learner's promise.
+        this.ctx.lose(`learner ${handler.sid} accepted epoch ${acceptedEpoch}, above ours`);
+        return;
+      }
       this.sendLeaderInfo(handler);
       return;
     }

@@ -43,12 +43,13 @@ const TO_LEADER_TYPES: ReadonlySet<PeerMessage['type']> = new Set([
 ]);
 
 /**
- * Messages a single Ready may carry before the driver is clearly not draining them: a full
- * DIFF or SNAP stream to every learner plus a tick's worth of traffic, with room to spare.
+ * Messages one Ready may carry (outboxMessagesMax): a sync stream of the whole retained log
+ * to every learner plus a tick's worth of other traffic, twice over. More means the driver
+ * is not draining {@link QuorumPeer.ready}.
  */
-function outboxMessagesMax(config: ResolvedConfig): number {
+function outboxMessagesMax(config: ResolvedConfig, retainedEntries: number): number {
   const servers = config.voters.length + config.observers.length;
-  return servers * (config.maxLogEntriesForDiff + config.outstandingProposalsMax + 64) * 4;
+  return servers * (retainedEntries + config.outstandingProposalsMax + 1024) * 2;
 }
 
 /** The election's decision, kept to answer other servers' notifications while settled. */
@@ -95,7 +96,6 @@ export class QuorumPeer {
   private syncsFailed: SyncToken[] = [];
   private snapshotRequests: SnapshotRequest[] = [];
   private requests: ForwardedRequest[] = [];
-  private readonly outboxMax: number;
   private outstandingReady: { readonly ready: Ready; readonly handedOut: number } | undefined;
   private lastReadySoftState = '';
   private lookingReasonValue = 'started';
@@ -111,7 +111,6 @@ export class QuorumPeer {
     this.committed = persisted.snapshotZxid;
     this.handedOut = persisted.snapshotZxid;
     this.applied = persisted.snapshotZxid;
-    this.outboxMax = outboxMessagesMax(this.config);
     this.context = this.makeContext();
     const peer = this;
     this.election = new FastLeaderElection({
@@ -425,7 +424,8 @@ export class QuorumPeer {
   }
 
   private send(to: number, msg: PeerMessage): void {
-    assert(this.outbox.length < this.outboxMax, `outbox over outboxMessagesMax (${this.outboxMax}): driver is not draining ready()`);
+    const max = outboxMessagesMax(this.config, this.log.size);
+    assert(this.outbox.length < max, `outbox over outboxMessagesMax (${max}): the driver is not draining ready()`);
     this.outbox.push({ to, msg });
   }
 
@@ -474,7 +474,11 @@ export class QuorumPeer {
         this.handedOut = snapshot.zxid;
       },
       requestSnapshot: (to) => this.snapshotRequests.push({ to }),
-      forwardedRequest: (from, data) => this.requests.push({ from, data }),
+      forwardedRequest: (from, data) => {
+        // More than could be proposed in one go is dropped, as a full queue would; the
+        // learner's client times out and retries.
+        if (this.requests.length < this.config.outstandingProposalsMax) this.requests.push({ from, data });
+      },
       syncDone: (token) => this.syncsDone.push(token),
       syncFailed: (token) => this.syncsFailed.push(token),
       updateElectionVote: (epoch) => {

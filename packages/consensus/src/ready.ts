@@ -70,7 +70,10 @@ export interface Ready {
   readonly syncsFailed: readonly SyncToken[];
   /** Learners that need a snapshot: answer with {@link QuorumPeer.provideSnapshot}. */
   readonly snapshotRequests: readonly SnapshotRequest[];
-  /** Writes forwarded by learners, for the leader's driver to turn into proposals. */
+  /**
+   * Writes forwarded by learners, for the leader's driver to turn into proposals (at most
+   * `outstandingProposalsMax` per Ready; more are dropped, like a full queue).
+   */
   readonly requests: readonly ForwardedRequest[];
   readonly state: PeerState;
   readonly phase: ZabPhase;

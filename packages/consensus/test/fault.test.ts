@@ -43,7 +43,7 @@ describe('randomized fault test', () => {
     }
     expect(caught, 'the broken protocol survived 1,000 seeds').toBeDefined();
     const report = describeFailure(caught!);
-    console.log(`unsafe commitWithoutQuorum caught:\n${report.split('\n').slice(0, 2).join('\n')}`);
+    console.log(`as expected, unsafe commitWithoutQuorum was caught:\n${report.split('\n').slice(0, 2).join('\n')}`);
     expect(report).toContain(`seed ${caught!.seed}`);
     expect(caught!.trace.length).toBeGreaterThan(0);
   });

@@ -6,3 +6,7 @@ export type { AuthContext } from './tree/acl.js';
 export { generateDigest } from './auth/auth-providers.js';
 export { loadServerConfig, type ServerConfig } from './config/load-config.js';
 export { parseZooConfig, parseServerLine, ConfigError, type ZooConfig, type QuorumServerSpec } from './config/zoo-cfg.js';
+export { QuorumServer, type QuorumServerOptions, type EnsembleMember, type ServerMode, type QuorumServerEvents } from './ensemble/quorum-server.js';
+export { startEnsemble, EmbeddedEnsemble, type EmbeddedEnsembleOptions } from './ensemble/embedded-ensemble.js';
+export { MemoryEnsembleStorage, type EnsembleStorage, type RecoveredEnsembleState } from './ensemble/ensemble-state.js';
+export { startFromConfig, clientOptionsFromConfig, type RunningServer } from './config/start-from-config.js';

@@ -9,7 +9,7 @@ import { ZkDatabase } from './database/zk-database.js';
 import { StandaloneReplicator } from './replication/standalone-replicator.js';
 import { ConnectionLimiter } from './transport/connection-limiter.js';
 import { answerFourLetterWord, FOUR_LETTER_WORDS } from './admin/four-letter-words.js';
-import type { AdminView } from './admin/server-stats.js';
+import type { AdminView, ServerStats } from './admin/server-stats.js';
 
 /** Events a server emits. */
 export interface ZkServerEvents {
@@ -124,6 +124,11 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
       maxSessionTimeoutMs: this.options.maxSessionTimeoutMs,
       serverId: this.options.serverId,
     }));
+  }
+
+  /** The figures behind the four-letter words (`srvr`, `cons`, `mntr`): counts, latencies, connections. */
+  stats(): ServerStats {
+    return this.processor.stats(this.startedAtMs);
   }
 
   /** A digest of the tree, to compare servers. */

@@ -6,7 +6,7 @@
 import { CreateMode, OpCode, Perms } from '@zkts/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../../test-support/poll.js';
-import { generateDigest } from '../src/index.js';
+import { generateDigest } from '../src/auth/auth-providers.js';
 import { codeOf, NzkClient, nzk, watchEvent } from './support/nzk.js';
 import { RawConnection } from './support/raw-client.js';
 import { startApache, startZkts, type Target } from './support/targets.js';

@@ -75,6 +75,8 @@ interface Case {
   name: string;
   run: (port: number) => Promise<string>;
   expected: string;
+  /** Why this case is not compared with Apache ZooKeeper, when it is not. */
+  zktsOnly?: string;
 }
 
 const cases: Case[] = [
@@ -132,6 +134,8 @@ const cases: Case[] = [
       return result;
     },
     expected: 'closed',
+    zktsOnly:
+      'ZooKeeper hits a NullPointerException serializing the reply and leaves the connection stalled, unanswered, until the session expires; zkts closes it at once',
   },
   {
     name: 'a multi holding a read op',
@@ -207,11 +211,10 @@ describe('bad input', () => {
 
   beforeEach(expectWitnessWorks);
 
-  it.each(cases)('$name: as ZooKeeper', async ({ run, expected }) => {
+  it.each(cases)('$name: as ZooKeeper', async ({ run, expected, zktsOnly }) => {
     const ours = await run(zkts.tcpPort);
     await expectWitnessWorks();
-    const theirs = await run(apache.tcpPort);
-    expect(theirs).toBe(expected);
+    if (zktsOnly === undefined) expect(await run(apache.tcpPort)).toBe(expected);
     expect(ours).toBe(expected);
   });
 

@@ -135,11 +135,24 @@ describe('torn tail recovery', () => {
     await storage.close();
   });
 
-  it('removes a newest log file that holds only a torn header', async () => {
-    for (const length of [0, 7, 19, 20, 23]) {
-      const { zxids, report } = await recoverFrom(pristine, { 'log.6': pristine.subarray(0, length) });
+  it('removes a newest log file that holds only a torn header, or zeros', async () => {
+    for (const bytes of [0, 7, 19, 20, 23].map((length) => pristine.subarray(0, length)).concat([new Uint8Array(4096)])) {
+      const { zxids, report } = await recoverFrom(pristine, { 'log.6': bytes });
       expect(zxids).toEqual(range(1, RECORDS));
       expect(report.removedEmptyLogs).toEqual(['log.6']);
+    }
+  });
+
+  it('refuses, and keeps, a newest log file that is not a zkts log', async () => {
+    // A ZooKeeper log's header: "ZKLG", version 2, dbid 0.
+    const foreign = new Uint8Array(64);
+    foreign.set([0x5a, 0x4b, 0x4c, 0x47, 0, 0, 0, 2]);
+    for (const bytes of [foreign, foreign.subarray(0, 6)]) {
+      const dataDir = await tempDir();
+      await (await FileStorage.open({ dataDir })).close();
+      await writeFile(join(dataDir, 'version-2', 'log.1'), bytes);
+      await expect(FileStorage.open({ dataDir })).rejects.toSatisfy((error: unknown) => isStorageError(error, 'CORRUPT_LOG'));
+      expect(new Uint8Array(await readFile(join(dataDir, 'version-2', 'log.1')))).toEqual(bytes);
     }
   });
 });

@@ -41,8 +41,8 @@ export class Shell implements ShellControl {
 
   /** Runs one line typed at the prompt; blank lines are ignored and not numbered. */
   async executeLine(line: string): Promise<void> {
+    if (line.trim() === '') return;
     const tokens = tokenize(line);
-    if (tokens.length === 0) return;
     this.history.set(this.commandCount, line);
     await this.execute(tokens);
     this.commandCount++;
@@ -52,7 +52,8 @@ export class Shell implements ShellControl {
   async execute(tokens: readonly string[]): Promise<void> {
     try {
       await this.dispatch(tokens);
-      this.exitCode = 0;
+      // zkCli's `quit` exits with the status of the command before it.
+      if (!this.quitRequested) this.exitCode = 0;
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       this.exitCode = error.exitCode;

@@ -18,9 +18,10 @@ export type PathRef = { readonly kind: 'fixed'; readonly rel: string } | { reado
 /**
  * Named ACLs. The world ACLs keep READ, DELETE and ADMIN so cleanup always works; `creator`
  * (CREATOR_ALL_ACL) admits only the digest identity the authenticated session slot uses,
- * which is also the slot that cleans up.
+ * which is also the slot that cleans up; `creatorWorldRead` adds READ for everyone, so other
+ * sessions may read the node and its ACL (digest passwords masked, as getACL does without ADMIN).
  */
-export type AclName = 'open' | 'noWrite' | 'noCreate' | 'creator';
+export type AclName = 'open' | 'noWrite' | 'noCreate' | 'creator' | 'creatorWorldRead';
 
 /** Data written by creates and setData. */
 export type DataChoice = null | string;
@@ -48,10 +49,17 @@ export type DiffOp = { readonly session: SessionSlot } & (
   | { readonly type: 'multiRead'; readonly ops: readonly DiffReadOp[] }
   | { readonly type: 'getEphemerals' }
   | { readonly type: 'addWatch'; readonly path: PathRef; readonly mode: AddWatchModeName }
-  | { readonly type: 'removeAllWatches'; readonly path: PathRef; readonly watcherType: WatcherTypeName }
-  /** Removes one watcher (checkWatches): the `pick`-th (modulo) watcher this session registered. */
-  | { readonly type: 'removeWatcher'; readonly path: PathRef; readonly watcherType: WatcherTypeName; readonly pick: number }
+  /** Removes a session's watchers of a type from a path: a given one, or (`watched`) where its `pick`-th watcher was registered. */
+  | { readonly type: 'removeAllWatches'; readonly path: PathRef | { readonly kind: 'watched'; readonly pick: number }; readonly watcherType: WatcherTypeName }
+  /** Removes one watcher (checkWatches): the `pick`-th (modulo) watcher this session registered, from the path it was registered on. */
+  | { readonly type: 'removeWatcher'; readonly watcherType: WatcherTypeName; readonly pick: number }
   | { readonly type: 'reopen' }
+  /**
+   * Cuts this session's connection and keeps it away while the other session runs `during`,
+   * then lets it reconnect: the session resumes and re-registers its watches (setWatches),
+   * and the server fires those whose nodes changed meanwhile.
+   */
+  | { readonly type: 'partition'; readonly during: readonly DiffOp[] }
 );
 
 /** A ref to a literal relative path. */
@@ -74,8 +82,17 @@ export function describeOp(op: DiffOp): string {
 }
 
 function render(value: unknown): string {
-  if (value !== null && typeof value === 'object' && 'kind' in value) return describePath(value as PathRef);
-  if (Array.isArray(value)) return `[${value.map((item) => (typeof item === 'object' && item !== null ? renderSubOp(item as Record<string, unknown>) : render(item))).join('; ')}]`;
+  if (value !== null && typeof value === 'object' && 'kind' in value) {
+    const ref = value as PathRef | { kind: 'watched'; pick: number };
+    return ref.kind === 'watched' ? `<watched#${ref.pick}>` : describePath(ref);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item) => {
+      if (typeof item !== 'object' || item === null) return render(item);
+      return 'session' in item ? describeOp(item as DiffOp) : renderSubOp(item as Record<string, unknown>);
+    });
+    return `[${items.join('; ')}]`;
+  }
   return JSON.stringify(value);
 }
 

@@ -16,8 +16,10 @@ import {
   ZkError,
   connect,
 } from '../../src/index.js';
+import { connectionOf } from '../../src/internal.js';
 import type { AclName, DiffMultiOp, DiffOp, PathRef } from './diff-op.js';
 import { AUTHENTICATED_SLOT, DIGEST_CREDENTIALS, SEQUENTIAL_PREFIX, SESSIONS_PER_TARGET, TTL_MS } from './generate.js';
+import { TransportGate } from './transport-gate.js';
 import { type NormalizedEvent, normalizeData, normalizeError, normalizeEvent, normalizeOpResult, normalizeStat } from './normalize.js';
 
 /** What one op produced on one target: its result and, per session label, the events delivered since the previous op. */
@@ -32,6 +34,7 @@ const ACLS: Readonly<Record<AclName, readonly ACL[]>> = {
   noWrite: [{ perms: Perms.ALL & ~Perms.WRITE, id: anyone }],
   noCreate: [{ perms: Perms.ALL & ~Perms.CREATE, id: anyone }],
   creator: Ids.CREATOR_ALL_ACL,
+  creatorWorldRead: [...Ids.CREATOR_ALL_ACL, ...Ids.READ_ACL_UNSAFE],
 };
 
 const TTL_MODES: ReadonlySet<CreateModeName> = new Set(['PERSISTENT_WITH_TTL', 'PERSISTENT_SEQUENTIAL_WITH_TTL']);
@@ -40,8 +43,8 @@ const SEQUENTIAL_MODES: ReadonlySet<CreateModeName> = new Set(['PERSISTENT_SEQUE
 interface Slot {
   readonly client: ZkClient;
   readonly label: string;
-  /** Watchers this session registered, in order, for removeWatcher. */
-  readonly watchers: Watcher[];
+  /** Watchers this session registered and where, in order, for the watch removal ops. */
+  readonly watchers: { readonly path: string; readonly watcher: Watcher }[];
 }
 
 /** Drives one server; every method is awaited before the next is called. */
@@ -53,6 +56,10 @@ export class DiffTarget {
   /** Sequential nodes created so far, by the relative path of their parent. */
   private readonly sequential = new Map<string, string[]>();
   private root = '/';
+  /** One gate per slot, so a session can be kept from reconnecting without touching the other. */
+  private readonly gates = Array.from({ length: SESSIONS_PER_TARGET }, () => new TransportGate());
+  /** Slots whose connection is cut: they cannot settle. */
+  private readonly partitioned = new Set<number>();
 
   /** @param name - shown in failure messages. */
   constructor(
@@ -67,6 +74,7 @@ export class DiffTarget {
     this.events.clear();
     this.sequential.clear();
     this.generations.length = 0;
+    this.partitioned.clear();
     for (let slot = 0; slot < SESSIONS_PER_TARGET; slot++) {
       this.generations.push(0);
       this.slots[slot] = await this.open(slot);
@@ -76,8 +84,9 @@ export class DiffTarget {
 
   /** Runs one op, waits until every notification it caused has reached its session, and collects the events. */
   async step(op: DiffOp, index: number): Promise<StepRecord> {
-    const result = await this.run(op, index);
-    await this.settle();
+    const result = await this.run(op, `op${index}`);
+    // The issuer's own notifications preceded its reply, except for ops that change its connection.
+    await this.settle(op.type === 'reopen' || op.type === 'partition' ? undefined : op.session);
     return { result, events: this.takeEvents() };
   }
 
@@ -120,10 +129,24 @@ export class DiffTarget {
   private async open(slot: number): Promise<Slot> {
     const label = `s${slot}#${this.generations[slot] ?? 0}`;
     const authInfo = slot === AUTHENTICATED_SLOT ? [{ scheme: 'digest', auth: DIGEST_CREDENTIALS }] : [];
-    const client = await connect(this.connectString, { sessionTimeoutMs: 30_000, randomSeed: slot, authInfo });
+    // No reconnect pauses: a partitioned session comes back as soon as it is let through.
+    const client = await connect(this.connectString, {
+      sessionTimeoutMs: 30_000,
+      randomSeed: slot,
+      authInfo,
+      reconnectDelayMaxMs: 0,
+      spinDelayMs: 5,
+      transportFactory: this.gate(slot).factory,
+    });
     this.labels.set(client.sessionId, label);
     this.events.set(label, []);
     return { client, label, watchers: [] };
+  }
+
+  private gate(slot: number): TransportGate {
+    const gate = this.gates[slot];
+    if (gate === undefined) throw new Error(`${this.name}: no transport gate for slot ${slot}`);
+    return gate;
   }
 
   private slot(index: number): Slot {
@@ -135,22 +158,23 @@ export class DiffTarget {
   private readonly labeler = (sessionId: bigint): string => this.labels.get(sessionId) ?? `unknown:0x${sessionId.toString(16)}`;
 
   /** A watcher that records into its session's log under the op's label. */
-  private watcher(slot: Slot, index: number): Watcher {
+  private watcher(slot: Slot, label: string, path: string): Watcher {
     const log = this.events.get(slot.label);
     if (log === undefined) throw new Error(`${this.name}: no event log for ${slot.label}`);
-    const watcher: Watcher = (event) => log.push(normalizeEvent(`op${index}`, event));
-    slot.watchers.push(watcher);
+    const watcher: Watcher = (event) => log.push(normalizeEvent(label, event));
+    slot.watchers.push({ path, watcher });
     return watcher;
   }
 
   /**
-   * A read on every session. The server sends a notification before the reply of any request
+   * A read on every connected session but `settled` (the op's issuer, whose reply came after
+   * its own notifications). The server sends a notification before the reply of any request
    * that reaches it later, and the write that triggered it has been answered already, so after
    * this round trip each session has seen every notification of the op (ZooKeeper's guarantee
    * that a watcher sees the event before the data that follows it).
    */
-  private async settle(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => slot?.client.exists('/')));
+  private async settle(settled?: number): Promise<void> {
+    await Promise.all(this.slots.map((slot, index) => (this.partitioned.has(index) || index === settled ? undefined : slot?.client.exists('/'))));
   }
 
   private takeEvents(): Record<string, NormalizedEvent[]> {
@@ -177,20 +201,20 @@ export class DiffTarget {
     this.sequential.set(parent, list);
   }
 
-  private async run(op: DiffOp, index: number): Promise<unknown> {
+  private async run(op: DiffOp, opLabel: string): Promise<unknown> {
     const label = this.labeler;
     try {
-      return await this.runUnchecked(op, index);
+      return await this.runUnchecked(op, opLabel);
     } catch (error) {
       return normalizeError(error, label);
     }
   }
 
-  private async runUnchecked(op: DiffOp, index: number): Promise<unknown> {
+  private async runUnchecked(op: DiffOp, opLabel: string): Promise<unknown> {
     const slot = this.slot(op.session);
     const { client } = slot;
     const label = this.labeler;
-    const watcher = (watch: boolean): Watcher | undefined => (watch ? this.watcher(slot, index) : undefined);
+    const watcher = (watch: boolean, path: string): Watcher | undefined => (watch ? this.watcher(slot, opLabel, path) : undefined);
     switch (op.type) {
       case 'create': {
         const path = this.resolve(op.path);
@@ -210,16 +234,19 @@ export class DiffTarget {
       case 'setData':
         return normalizeStat(await client.setData(this.resolve(op.path), op.data, op.version), label);
       case 'exists': {
-        const stat = await client.exists(this.resolve(op.path), watcher(op.watch));
+        const path = this.resolve(op.path);
+        const stat = await client.exists(path, watcher(op.watch, path));
         return stat === null ? null : normalizeStat(stat, label);
       }
       case 'getData': {
-        const result = await client.getData(this.resolve(op.path), watcher(op.watch));
+        const path = this.resolve(op.path);
+        const result = await client.getData(path, watcher(op.watch, path));
         return { data: normalizeData(result.data), stat: normalizeStat(result.stat, label) };
       }
       case 'getChildren': {
-        if (!op.withStat) return await client.getChildren(this.resolve(op.path), watcher(op.watch));
-        const result = await client.getChildrenWithStat(this.resolve(op.path), watcher(op.watch));
+        const path = this.resolve(op.path);
+        if (!op.withStat) return await client.getChildren(path, watcher(op.watch, path));
+        const result = await client.getChildrenWithStat(path, watcher(op.watch, path));
         return { children: result.children, stat: normalizeStat(result.stat, label) };
       }
       case 'getACL': {
@@ -247,16 +274,20 @@ export class DiffTarget {
         const ops: ReadOp[] = op.ops.map((sub) => ({ type: sub.type, path: this.resolve(sub.path) }));
         return (await client.multiRead(ops)).map((result) => normalizeOpResult(result, label));
       }
-      case 'addWatch':
-        await client.addWatch(this.resolve(op.path), this.watcher(slot, index), op.mode);
+      case 'addWatch': {
+        const path = this.resolve(op.path);
+        await client.addWatch(path, this.watcher(slot, opLabel, path), op.mode);
         return 'OK';
-      case 'removeAllWatches':
-        await client.removeAllWatches(this.resolve(op.path), op.watcherType);
+      }
+      case 'removeAllWatches': {
+        const path = op.path.kind === 'watched' ? (pickWatcher(slot, op.path.pick)?.path ?? this.root) : this.resolve(op.path);
+        await client.removeAllWatches(path, op.watcherType);
         return 'OK';
+      }
       case 'removeWatcher': {
-        const chosen = slot.watchers[op.pick % Math.max(slot.watchers.length, 1)];
-        // With no watcher registered yet, a fresh function: the client answers NO_WATCHER itself.
-        await client.removeWatches(this.resolve(op.path), chosen ?? (() => undefined), op.watcherType);
+        // With no watcher registered yet, a fresh function on the root: the client answers NO_WATCHER itself.
+        const chosen = pickWatcher(slot, op.pick) ?? { path: this.root, watcher: () => undefined };
+        await client.removeWatches(chosen.path, chosen.watcher, op.watcherType);
         return 'OK';
       }
       case 'reopen': {
@@ -266,7 +297,32 @@ export class DiffTarget {
         this.slots[op.session] = reopened;
         return { closed: slot.label, opened: reopened.label };
       }
+      case 'partition':
+        return this.partition(op.session, op.during, opLabel);
     }
+  }
+
+  private async partition(slotIndex: number, during: readonly DiffOp[], opLabel: string): Promise<unknown> {
+    const { client } = this.slot(slotIndex);
+    const gate = this.gate(slotIndex);
+    const disconnected = nextEvent(client, 'disconnected');
+    gate.refuse(true);
+    connectionOf(client).dropConnection();
+    await disconnected;
+    this.partitioned.add(slotIndex);
+    const results: unknown[] = [];
+    try {
+      for (const [i, op] of during.entries()) {
+        results.push(await this.run(op, `${opLabel}.${i}`));
+        await this.settle(op.session);
+      }
+    } finally {
+      this.partitioned.delete(slotIndex);
+      const connected = nextEvent(client, 'connected');
+      gate.refuse(false);
+      await connected;
+    }
+    return { during: results };
   }
 
   private multiOp(op: DiffMultiOp): Op {
@@ -282,4 +338,12 @@ export class DiffTarget {
         return { type: 'check', path, version: op.version };
     }
   }
+}
+
+function pickWatcher(slot: Slot, pick: number): Slot['watchers'][number] | undefined {
+  return slot.watchers[pick % Math.max(slot.watchers.length, 1)];
+}
+
+function nextEvent(client: ZkClient, name: 'connected' | 'disconnected'): Promise<void> {
+  return new Promise((resolve) => client.once(name, () => resolve()));
 }

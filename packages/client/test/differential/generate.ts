@@ -57,6 +57,7 @@ const OP_WEIGHTS = {
   removeAllWatches: 2,
   removeWatcher: 2,
   reopen: 2,
+  partition: 2,
 } as const satisfies Record<DiffOp['type'], number>;
 
 const MODE_WEIGHTS = {
@@ -78,7 +79,7 @@ const VERSION_WEIGHTS = { '-1': 30, '0': 35, '1': 20, '2': 10, '5': 5 } as const
 
 const DATA_CHOICES: readonly DataChoice[] = [null, '', 'v', 'value-2', 'a-longer-value-3'];
 
-const ACL_WEIGHTS = { open: 75, noWrite: 8, noCreate: 8, creator: 9 } as const satisfies Record<AclName, number>;
+const ACL_WEIGHTS = { open: 72, noWrite: 7, noCreate: 7, creator: 7, creatorWorldRead: 7 } as const satisfies Record<AclName, number>;
 
 const WATCHER_TYPES: readonly WatcherTypeName[] = ['Data', 'Children', 'Any', 'Persistent', 'PersistentRecursive'];
 
@@ -126,12 +127,14 @@ function generateOp(rng: Rng): DiffOp {
     case 'getEphemerals':
     case 'reopen':
       return { session, type };
+    case 'partition':
+      return { session, type, during: Array.from({ length: 1 + rng.int(4) }, () => opOfOtherSession(rng, session)) };
     case 'addWatch':
       return { session, type, path: anyPath(rng), mode: rng.pick(['PERSISTENT', 'PERSISTENT_RECURSIVE'] as const) };
     case 'removeAllWatches':
-      return { session, type, path: anyPath(rng), watcherType: rng.pick(WATCHER_TYPES) };
+      return { session, type, path: rng.chance(0.7) ? { kind: 'watched', pick: rng.int(8) } : anyPath(rng), watcherType: rng.pick(WATCHER_TYPES) };
     case 'removeWatcher':
-      return { session, type, path: anyPath(rng), watcherType: rng.pick(WATCHER_TYPES), pick: rng.int(8) };
+      return { session, type, watcherType: rng.pick(WATCHER_TYPES), pick: rng.int(8) };
   }
 }
 
@@ -148,6 +151,14 @@ function multiOp(rng: Rng): DiffMultiOp {
       return { type, path: anyPath(rng), data: rng.pick(DATA_CHOICES), version: version(rng) };
     case 'check':
       return { type, path: anyPath(rng), version: version(rng) };
+  }
+}
+
+/** An op for the session that stays connected during a partition: anything but session changes. */
+function opOfOtherSession(rng: Rng, partitioned: number): DiffOp {
+  for (;;) {
+    const op = generateOp(rng);
+    if (op.type !== 'reopen' && op.type !== 'partition') return { ...op, session: (partitioned + 1) % SESSIONS_PER_TARGET };
   }
 }
 

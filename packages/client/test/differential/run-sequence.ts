@@ -24,8 +24,11 @@ export class OutcomeTally {
   private readonly counts = new Map<string, number>();
   private events = 0;
 
-  /** Counts one step's outcome: OK or its error code. */
+  /** Counts one step's outcome: OK or its error code; a partition's ops count one by one. */
   count(op: DiffOp, result: unknown): void {
+    if (op.type === 'partition' && typeof result === 'object' && result !== null && 'during' in result && Array.isArray(result.during)) {
+      op.during.forEach((sub, i) => this.count(sub, (result.during as unknown[])[i]));
+    }
     const code = typeof result === 'object' && result !== null && 'error' in result ? String(result.error) : 'OK';
     const key = `${op.type}:${code}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
@@ -121,6 +124,9 @@ async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   });
   try {
     return await Promise.race([promise, timeout]);
+  } catch (error) {
+    if (error instanceof Error && !error.message.startsWith(what)) throw new Error(`${what}: ${error.message}`, { cause: error });
+    throw error;
   } finally {
     clearTimeout(timer);
   }

@@ -3,8 +3,10 @@
  * zkts server, both started fresh so their zxids begin at the same point.
  * @module
  */
-import { type ApacheZooKeeper, startApacheZooKeeper } from '../../../../test-support/apache-zookeeper.js';
+import type { ApacheZooKeeper } from '../../../../test-support/apache-zookeeper.js';
 import { ZkServer } from '../../../server/src/index.js';
+import { startApacheWithSystemProperties } from './apache-system-properties.js';
+import { DiffTarget } from './diff-target.js';
 
 /**
  * The container/TTL sweep runs on a timer, so its deletions (each a txn taking a zxid) would
@@ -13,10 +15,13 @@ import { ZkServer } from '../../../server/src/index.js';
  */
 const SWEEP_INTERVAL_MS = 86_400_000;
 
-/** A running pair of servers. */
+/** A running pair of servers, each with the target that drives it. */
 export interface ServerPair {
   readonly apache: ApacheZooKeeper;
   readonly zkts: ZkServer;
+  readonly apacheTarget: DiffTarget;
+  readonly zktsTarget: DiffTarget;
+  /** Stops both servers. */
   stop(): Promise<void>;
 }
 
@@ -24,9 +29,13 @@ export interface ServerPair {
 export async function startServerPair(): Promise<ServerPair> {
   const tickTimeMs = 2_000;
   const [apache, zkts] = await Promise.all([startApache(tickTimeMs), startZkts(tickTimeMs)]);
+  const apacheTarget = new DiffTarget('apache', apache.connectString);
+  const zktsTarget = new DiffTarget('zkts', zkts.connectString);
   return {
     apache,
     zkts,
+    apacheTarget,
+    zktsTarget,
     async stop() {
       await Promise.allSettled([apache.stop(), zkts.stop()]);
     },
@@ -36,23 +45,10 @@ export async function startServerPair(): Promise<ServerPair> {
 async function startZkts(tickTimeMs: number): Promise<ZkServer> {
   const server = new ZkServer({ tcpPort: 0, wsPort: null, tickTimeMs, maxSessionTimeoutMs: 60_000, containerCheckIntervalMs: SWEEP_INTERVAL_MS });
   await server.start();
-  const { connect } = await import('../../src/index.js');
-  await (await connect(server.connectString)).close();
   return server;
 }
 
-/**
- * ContainerManager reads its interval from the `znode.container.checkIntervalMs` system
- * property, which zoo.cfg cannot set (it prefixes unknown keys with `zookeeper.`), so it is
- * passed through the JVM's standard JAVA_TOOL_OPTIONS for the launch only.
- */
-async function startApache(tickTimeMs: number): Promise<ApacheZooKeeper> {
-  const saved = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = `${saved ?? ''} -Dznode.container.checkIntervalMs=${SWEEP_INTERVAL_MS}`.trim();
-  try {
-    return await startApacheZooKeeper({ tickTimeMs, maxSessionTimeoutMs: 60_000 });
-  } finally {
-    if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = saved;
-  }
+/** ContainerManager takes its interval from a system property only. */
+function startApache(tickTimeMs: number): Promise<ApacheZooKeeper> {
+  return startApacheWithSystemProperties({ 'znode.container.checkIntervalMs': SWEEP_INTERVAL_MS }, { tickTimeMs, maxSessionTimeoutMs: 60_000 });
 }

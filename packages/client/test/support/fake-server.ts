@@ -24,6 +24,8 @@ export class FakeConnection {
   connectRequest: ConnectRequest | undefined;
   readonly requests: DecodedRequest[] = [];
   closedByClient = false;
+  /** When the client opened this connection (`performance.now()`). */
+  readonly createdAt = performance.now();
   private cursor = 0;
   private wake: (() => void) | undefined;
 

@@ -6,6 +6,7 @@
 import { type ZkClient, type ZkClientOptions, createClient } from '@zkts/client';
 import { ZkServer } from '../../../server/src/index.js';
 import { startApacheZooKeeper } from '../../../../test-support/apache-zookeeper.js';
+import { fourLetterWord } from '../../../../test-support/four-letter-word.js';
 
 /** The kinds of server a test can run against. */
 export type TargetKind = 'zkts' | 'apache';
@@ -21,6 +22,8 @@ export interface Target {
    * The first client learns on reconnecting that its session expired.
    */
   killSession(client: ZkClient): Promise<void>;
+  /** Sends a four-letter word (`wchs`, `cons` …) to the first server and resolves with its answer. */
+  fourLetterWord(word: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -44,10 +47,22 @@ export async function startTarget(kind: TargetKind): Promise<Target> {
   if (kind === 'zkts') {
     const server = new ZkServer({ tcpPort: 0, wsPort: null, tickTimeMs: TICK_TIME_MS, maxClientConnections: 0 });
     await server.start();
-    return { kind, connectString: server.connectString, killSession: (client) => killSession(server.connectString, client), stop: () => server.stop() };
+    return {
+      kind,
+      connectString: server.connectString,
+      killSession: (client) => killSession(server.connectString, client),
+      fourLetterWord: (word) => fourLetterWord('127.0.0.1', server.tcpPort, word),
+      stop: () => server.stop(),
+    };
   }
   const zk = await startApacheZooKeeper({ tickTimeMs: TICK_TIME_MS, extraConfig: { maxClientCnxns: '0' } });
-  return { kind, connectString: zk.connectString, killSession: (client) => killSession(zk.connectString, client), stop: () => zk.stop() };
+  return {
+    kind,
+    connectString: zk.connectString,
+    killSession: (client) => killSession(zk.connectString, client),
+    fourLetterWord: (word) => zk.servers[0]!.fourLetterWord(word),
+    stop: () => zk.stop(),
+  };
 }
 
 async function killSession(connectString: string, victim: ZkClient): Promise<void> {

@@ -55,7 +55,7 @@ export class EmbeddedEnsemble {
     }
     const ensemble = new EmbeddedEnsemble(slots, { ...options, host, tickTimeMs: options.tickTimeMs ?? 200, webSocket: options.webSocket ?? true });
     await Promise.all(slots.map((slot) => ensemble.startMember(slot)));
-    await ensemble.waitForLeader(options.startTimeoutMs ?? 10_000);
+    await ensemble.waitForAllServing(options.startTimeoutMs ?? 10_000);
     return ensemble;
   }
 
@@ -86,6 +86,15 @@ export class EmbeddedEnsemble {
       const leader = this.leader();
       if (leader !== undefined) return leader;
       if (Date.now() > deadline) throw new Error(`no leader elected within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Waits until every running member is synced with a leader and serving clients. */
+  async waitForAllServing(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.servers.every((server) => server.isServing)) {
+      if (Date.now() > deadline) throw new Error(`members not serving within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

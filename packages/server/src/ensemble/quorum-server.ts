@@ -7,7 +7,7 @@ import { ConnectionLimiter } from '../transport/connection-limiter.js';
 import { TcpListener } from '../transport/tcp-listener.js';
 import { WsListener } from '../transport/ws-listener.js';
 import type { FrameChannel, FrameHandler } from '../transport/frame-channel.js';
-import { answerFourLetterWord } from '../admin/four-letter-words.js';
+import { answerFourLetterWord, FOUR_LETTER_WORDS } from '../admin/four-letter-words.js';
 import { decodeTxn } from '../storage/txn-codec.js';
 import { EnsembleReplicator } from './ensemble-replicator.js';
 import { PeerChannel, PeerNetwork, type PeerAddress } from './peer-network.js';
@@ -139,7 +139,7 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
       {
         onMessage: (from, channel, payload) => this.onPeerMessage(from, channel, payload),
         onDisconnected: (id) => {
-          this.peer.peerDisconnected?.(id);
+          (this.peer as { peerDisconnected?: (id: number) => void }).peerDisconnected?.(id);
           this.kick();
         },
       },
@@ -247,15 +247,31 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
         },
       };
     };
-    this.tcpListener = new TcpListener(
-      { accept, fourLetterWord: (word) => answerFourLetterWord(word, { ...this.processor.stats(this.startedAtMs), mode: this.mode }) },
-      this.options.maxFrameBytes,
-    );
+    this.tcpListener = new TcpListener({ accept, fourLetterWord: (word) => this.answerFourLetterWord(word) }, this.options.maxFrameBytes);
     this.boundTcpPort = await this.tcpListener.listen(this.options.tcpPort, this.options.host);
     if (this.options.wsPort !== null) {
       this.wsListener = new WsListener({ accept }, this.options.maxFrameBytes);
       this.boundWsPort = await this.wsListener.listen(this.options.wsPort, this.options.host);
     }
+  }
+
+  private answerFourLetterWord(word: string): (() => string) | undefined {
+    if (!FOUR_LETTER_WORDS.has(word)) return undefined;
+    return () => {
+      const view = this.processor.adminView(this.startedAtMs, () => ({
+        clientPort: this.tcpPort,
+        dataDir: undefined,
+        dataLogDir: undefined,
+        tickTimeMs: this.options.tickTimeMs,
+        maxClientConnections: this.options.maxClientConnections,
+        minSessionTimeoutMs: this.options.minSessionTimeoutMs,
+        maxSessionTimeoutMs: this.options.maxSessionTimeoutMs,
+        serverId: this.serverId,
+      }));
+      const answer = answerFourLetterWord(word, view, this.options.fourLetterWordWhitelist) ?? '';
+      this.processor.countFourLetterWord();
+      return answer;
+    };
   }
 
   private onPeerMessage(from: number, channel: number, payload: Uint8Array): void {

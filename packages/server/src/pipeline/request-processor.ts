@@ -42,6 +42,16 @@ export interface RequestProcessorEvents {
 
 const EMPTY_PASSWORD = new Uint8Array(16);
 
+/** What an ensemble member adds to the pipeline: its id, and a way to tell the leader which sessions are alive. */
+export interface EnsembleHooks {
+  readonly serverId: number;
+  /** Sends the ids of sessions touched here since the last call to the leader (which owns expiry). */
+  relayTouches(sessionIds: bigint[]): void;
+}
+
+/** A server's role, as far as the pipeline cares: who expires sessions and sweeps containers. */
+export type PipelineRole = 'standalone' | 'leader' | 'follower' | 'observer' | 'looking';
+
 /** ZooKeeper 3.8 sends every watch notification with zxid −1 (NIOServerCnxn.process). */
 const NOTIFICATION_ZXID = -1n;
 
@@ -65,11 +75,17 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   private packetsSent = 0;
   private readonly latency = new LatencyStats();
 
+  private role: PipelineRole = 'standalone';
+  private serving = true;
+  /** Sessions touched since the last relay to the leader (ensemble followers and observers). */
+  private readonly touchedSinceRelay = new Set<bigint>();
+
   constructor(
-    private readonly database: ZkDatabase,
+    private database: ZkDatabase,
     private readonly options: ResolvedServerOptions,
     createReplicator: (onCommit: (txn: Txn) => void) => Replicator,
     private readonly nowMs: () => number = Date.now,
+    private readonly ensemble?: EnsembleHooks,
   ) {
     super();
     this.tracker = new SessionTracker(options.tickTimeMs);
@@ -81,8 +97,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   start(): void {
     const now = this.nowMs();
     for (const [sessionId, timeoutMs] of this.database.sessions) this.tracker.add(sessionId, timeoutMs, now);
-    this.expiryTimer = setInterval(() => this.expireSessions(), this.options.tickTimeMs);
-    this.expiryTimer.unref();
+    this.scheduleExpiryCheck();
     this.sweepTimer = setInterval(() => this.sweepContainers(), this.options.containerCheckIntervalMs);
     this.sweepTimer.unref();
   }
@@ -90,7 +105,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   /** Stops timers and closes every connection. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.expiryTimer);
+    clearTimeout(this.expiryTimer);
     clearInterval(this.sweepTimer);
     for (const connection of this.connections) connection.close();
     await this.replicator.close();
@@ -114,7 +129,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       connection.close();
       return;
     }
-    if (this.stopped) {
+    if (this.stopped || !this.serving) {
       connection.close();
       return;
     }
@@ -148,6 +163,12 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
 
   private reopenSession(connection: ClientConnection, request: ConnectRequest, timeoutMs: number): void {
     const sessionId = request.sessionId;
+    // In an ensemble the session may have been created through another member:
+    // the replicated session table says whether it is alive.
+    if (this.ensemble !== undefined && this.tracker.get(sessionId) === undefined) {
+      const knownTimeoutMs = this.database.sessions.get(sessionId);
+      if (knownTimeoutMs !== undefined) this.tracker.add(sessionId, knownTimeoutMs, this.nowMs());
+    }
     const tracked = this.tracker.get(sessionId);
     const valid =
       tracked !== undefined && !tracked.closing && isSessionPasswordValid(sessionId, request.passwd) && this.database.sessions.has(sessionId);
@@ -158,6 +179,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       return;
     }
     this.tracker.touch(sessionId, this.nowMs());
+    this.noteTouched(sessionId);
     const previous = this.connectionsBySession.get(sessionId);
     if (previous !== undefined && previous !== connection) {
       this.connectionsBySession.delete(sessionId);
@@ -204,6 +226,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       connection.close();
       return;
     }
+    this.noteTouched(sessionId);
     if (!this.tracker.touch(sessionId, this.nowMs())) {
       connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.SESSION_EXPIRED), OpCode.error);
       connection.close();
@@ -307,10 +330,12 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       case OpCode.setWatches:
       case OpCode.setWatches2: {
         const watches = body as SetWatches2;
-        connection.read(SpecialXid.SET_WATCHES, () => {
+        // The reply echoes the request's xid (FinalRequestProcessor uses cxid): Java clients send −8,
+        // others (node-zookeeper-client) number setWatches like any request and match the reply by it.
+        connection.read(header.xid, () => {
           const events = this.database.tree.setWatches(Number(watches.relativeZxid), watches, connection);
           for (const delivery of events) this.deliver(delivery);
-          return this.reply(SpecialXid.SET_WATCHES, header.type, ErrorCode.OK, undefined);
+          return this.reply(header.xid, header.type, ErrorCode.OK, undefined);
         }, header.type);
         return;
       }
@@ -332,7 +357,10 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     const connection = this.connectionsBySession.get(txn.sessionId);
     switch (txn.type) {
       case OpCode.createSession:
-        if (connection !== undefined) this.sendConnectResponse(connection, txn.sessionId, connection.sessionTimeoutMs);
+        if (this.tracker.get(txn.sessionId) === undefined) {
+          this.tracker.add(txn.sessionId, (txn.body as { timeOut: number }).timeOut, this.nowMs());
+        }
+        if (connection !== undefined && this.isOrigin(txn)) this.sendConnectResponse(connection, txn.sessionId, connection.sessionTimeoutMs);
         this.emit('session', 'created', txn.sessionId);
         return;
       case OpCode.closeSession: {
@@ -355,9 +383,69 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
         }
         break;
     }
-    if (connection !== undefined && txn.sessionId !== 0n) {
+    if (connection !== undefined && txn.sessionId !== 0n && this.isOrigin(txn)) {
       connection.complete(txn.cxid, this.reply(txn.cxid, txn.type, outcome.err, outcome.response, zxid));
     }
+  }
+
+  /** True when this server received the request: only it answers the client. */
+  private isOrigin(txn: Txn): boolean {
+    return this.ensemble === undefined || txn.originServerId === undefined || txn.originServerId === this.ensemble.serverId;
+  }
+
+  /** Applies a transaction the ensemble committed (in zxid order). */
+  applyCommitted(txn: Txn): void {
+    this.onCommit(txn);
+  }
+
+  /** Swaps in a database installed from a leader's snapshot (while not serving). */
+  replaceDatabase(database: ZkDatabase): void {
+    this.database = database;
+  }
+
+  /**
+   * Serving only while synced with a leader: when that ends, every client is
+   * dropped so it fails over, and new ones are refused, as ZooKeeper does.
+   */
+  setServing(serving: boolean): void {
+    this.serving = serving;
+    if (!serving) for (const connection of this.connections) connection.close();
+  }
+
+  /** Changes who expires sessions. A new leader gives every live session a fresh timeout, as ZooKeeper's does. */
+  setRole(role: PipelineRole): void {
+    if (role === this.role) return;
+    const becomingLeader = role === 'leader';
+    this.role = role;
+    if (becomingLeader) {
+      const now = this.nowMs();
+      for (const [sessionId, timeoutMs] of this.database.sessions) this.tracker.add(sessionId, timeoutMs, now);
+    }
+  }
+
+  /** Leader: sessions other members kept alive. */
+  touchSessions(sessionIds: readonly bigint[]): void {
+    const now = this.nowMs();
+    for (const sessionId of sessionIds) {
+      if (this.tracker.touch(sessionId, now)) continue;
+      const timeoutMs = this.database.sessions.get(sessionId);
+      if (timeoutMs !== undefined && this.tracker.get(sessionId) === undefined) this.tracker.add(sessionId, timeoutMs, now);
+    }
+  }
+
+  /** Called every consensus tick by an ensemble member: relays session activity to the leader. */
+  tick(): void {
+    if (this.ensemble === undefined || this.role === 'leader' || this.touchedSinceRelay.size === 0) return;
+    if (this.role === 'looking') {
+      this.touchedSinceRelay.clear();
+      return;
+    }
+    this.ensemble.relayTouches([...this.touchedSinceRelay]);
+    this.touchedSinceRelay.clear();
+  }
+
+  private noteTouched(sessionId: bigint): void {
+    if (this.ensemble !== undefined && this.role !== 'leader') this.touchedSinceRelay.add(sessionId);
   }
 
   /** Sends a watch event, if the watcher may read the node: ZooKeeper 3.8 checks READ before delivering. */
@@ -383,7 +471,25 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     return { ids: connection.authIds };
   }
 
+  /**
+   * Expiry buckets fall on multiples of the tick, so the check runs right at
+   * each tick boundary, as ZooKeeper's SessionTracker sleeps until the next
+   * bucket: a session expires at its bucket time, not up to a tick later.
+   */
+  private scheduleExpiryCheck(): void {
+    if (this.stopped) return;
+    const tickMs = this.options.tickTimeMs;
+    const delayMs = tickMs - (this.nowMs() % tickMs);
+    this.expiryTimer = setTimeout(() => {
+      this.expireSessions();
+      this.scheduleExpiryCheck();
+    }, delayMs);
+    this.expiryTimer.unref();
+  }
+
   private expireSessions(): void {
+    // Only the leader (or a standalone server) owns expiry; it is a replicated closeSession.
+    if (this.role !== 'standalone' && this.role !== 'leader') return;
     for (const session of this.tracker.takeExpired(this.nowMs())) {
       this.replicator.propose({
         sessionId: session.sessionId,
@@ -397,6 +503,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   }
 
   private sweepContainers(): void {
+    if (this.role !== 'standalone' && this.role !== 'leader') return;
     for (const path of this.database.tree.sweepCandidates(this.nowMs())) {
       this.replicator.propose({ sessionId: 0n, cxid: 0, type: OpCode.deleteContainer, body: { path }, authIds: [], superUser: true });
     }
@@ -420,7 +527,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   stats(startedAtMs: number): ServerStats {
     const tree = this.database.tree;
     return {
-      mode: 'standalone',
+      mode: this.role,
       zxid: this.database.lastProcessedZxid,
       nodeCount: tree.nodeCount,
       sessionCount: this.tracker.size,

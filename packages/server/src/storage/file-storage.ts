@@ -31,7 +31,7 @@ import {
   type EpochName,
   type ZxidFile,
 } from './file-names.js';
-import { LOG_HEADER_BYTES, LogFileCursor, encodeLogHeader, encodeLogRecord } from './log-format.js';
+import { LOG_HEADER_BYTES, LogFileCursor, encodeLogHeader, encodeLogRecord, isTornHeader } from './log-format.js';
 import { planPurge } from './purge.js';
 import { SnapshotReader, encodeSnapshot, type LoadedSnapshot, type SnapshotContents, type SnapshotCounts } from './snapshot-format.js';
 import { StorageError, isStorageError } from './storage-error.js';
@@ -106,8 +106,6 @@ interface SyncWaiter {
 
 /** The storage engine; see the module comment. Open with {@link FileStorage.open}. */
 export class FileStorage implements Storage {
-  lastLoggedZxid = 0;
-  lastSyncedZxid = 0;
   readonly openReport: OpenReport = { truncatedTail: null, removedEmptyLogs: [], removedTempFiles: [] };
   readonly stats: StorageStats = {
     appends: 0,
@@ -132,6 +130,8 @@ export class FileStorage implements Storage {
   private readonly dbId: bigint;
   private readonly warn: (message: string) => void;
 
+  private loggedZxid = 0;
+  private syncedZxid = 0;
   /** Every log file, oldest first (including the one being written). */
   private logs: ZxidFile[] = [];
   /** Files this process has open for writing, by name. */
@@ -166,6 +166,16 @@ export class FileStorage implements Storage {
     assert(this.preAllocBytes >= 0, 'preAllocSizeBytes must not be negative');
   }
 
+  /** The zxid of the last appended record (durable or not); 0 for an empty log. */
+  get lastLoggedZxid(): number {
+    return this.loggedZxid;
+  }
+
+  /** The zxid of the last record made durable by a completed sync; 0 if none. */
+  get lastSyncedZxid(): number {
+    return this.syncedZxid;
+  }
+
   /**
    * Opens (creating if needed) the storage under `dataDir`: removes leftover
    * temp files and cuts a torn tail off the newest log file. Damage that is
@@ -178,6 +188,15 @@ export class FileStorage implements Storage {
   }
 
   protected async init(): Promise<void> {
+    try {
+      await this.initFiles();
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      throw new StorageError('IO_FAILED', `opening the storage failed: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  private async initFiles(): Promise<void> {
     await this.fs.mkdirp(this.snapDir);
     if (this.logDir !== this.snapDir) await this.fs.mkdirp(this.logDir);
     for (const name of await this.fs.list(this.snapDir)) {
@@ -201,6 +220,10 @@ export class FileStorage implements Storage {
         // Reading to the end validates every record.
       }
       const invalid = cursor.invalid;
+      if (cursor.header === null && !isTornHeader(bytes)) {
+        // Not a header cut short by a crash: a foreign file (say, ZooKeeper's own log) or damage. Never delete it.
+        throw new StorageError('CORRUPT_LOG', 'not a zkts transaction log (bad header)', { file: path, offset: 0 });
+      }
       if (invalid !== null) {
         const from = Math.max(invalid.offset, LOG_HEADER_BYTES - 1);
         if (invalid.intact || cursor.hasRecordAfter(from, cursor.lastZxid)) {
@@ -235,8 +258,8 @@ export class FileStorage implements Storage {
         this.openReport.truncatedTail = { fileName: file.name, offset: invalid.offset, droppedBytes: bytes.length - invalid.offset, reason: invalid.reason };
         this.warn(`truncated the torn tail of ${file.name} at offset ${invalid.offset} (${invalid.reason})`);
       }
-      this.lastLoggedZxid = cursor.lastZxid;
-      this.lastSyncedZxid = cursor.lastZxid;
+      this.loggedZxid = cursor.lastZxid;
+      this.syncedZxid = cursor.lastZxid;
       break;
     }
     if (removed) await this.fs.syncDir(this.logDir);
@@ -272,7 +295,7 @@ export class FileStorage implements Storage {
     log.records++;
     this.pendingBytes += frame.length;
     this.appendSeq++;
-    this.lastLoggedZxid = zxid;
+    this.loggedZxid = zxid;
     this.stats.appends++;
     if (this.pendingBytes >= FLUSH_THRESHOLD_BYTES) this.startFlush();
   }
@@ -337,7 +360,7 @@ export class FileStorage implements Storage {
         continue;
       }
       this.durableSeq = seq;
-      this.lastSyncedZxid = zxid;
+      this.syncedZxid = zxid;
       this.stats.flushes++;
       const waiting = this.waiters;
       this.waiters = [];
@@ -481,8 +504,8 @@ export class FileStorage implements Storage {
       removedSnapshot = true;
     }
     if (removedSnapshot) await this.fs.syncDir(this.snapDir);
-    this.lastLoggedZxid = lastZxid;
-    this.lastSyncedZxid = lastZxid;
+    this.loggedZxid = lastZxid;
+    this.syncedZxid = lastZxid;
   }
 
   async listLogs(): Promise<string[]> {

@@ -63,6 +63,21 @@ export function decodeLogHeader(bytes: Uint8Array): LogHeader | null {
   return { version, dbId: view.getBigInt64(8) };
 }
 
+/**
+ * Whether `bytes`, which do not start with a valid header, are what a crash can
+ * leave of a new log file: a prefix of a header (the header and the first
+ * records go out in one write, which a crash can cut anywhere), or zeros (the
+ * file's size reached the disk, its data did not).
+ */
+export function isTornHeader(bytes: Uint8Array): boolean {
+  if (allZero(bytes, 0)) return true;
+  if (bytes.length >= LOG_HEADER_BYTES) return false;
+  // Magic and version are fixed; the dbId that follows is whatever the writer used.
+  const fixed = encodeLogHeader(0n).subarray(0, 8);
+  for (let i = 0; i < Math.min(bytes.length, fixed.length); i++) if (bytes[i] !== fixed[i]) return false;
+  return true;
+}
+
 /** Encodes one record: the frame with its checksum, the payload copied in. */
 export function encodeLogRecord(zxid: number, payload: Uint8Array): Uint8Array {
   const frame = new Uint8Array(RECORD_OVERHEAD_BYTES + payload.length);

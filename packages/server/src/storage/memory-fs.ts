@@ -243,9 +243,15 @@ export class MemoryFs implements StorageFs {
     return this.inode(path).current.view();
   }
 
-  /** Replaces a file's content, durably (for tests that damage files). */
+  /** Replaces or creates a file with `bytes`, durably, entry included (for tests that damage files). */
   poke(path: string, bytes: Uint8Array): void {
-    const inode = this.inode(path);
+    const { dir, name } = splitPath(path);
+    let inode = this.directory(dir).get(name);
+    if (inode === undefined) {
+      inode = new Inode();
+      this.directory(dir).set(name, inode);
+      this.durableDirs.get(dir)?.set(name, inode);
+    }
     inode.pending = [{ kind: 'truncate', length: 0 }, { kind: 'write', offset: 0, bytes: bytes.slice() }];
     inode.current = new ByteImage();
     for (const op of inode.pending) inode.current.apply(op);

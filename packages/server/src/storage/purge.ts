@@ -77,7 +77,9 @@ export function startAutoPurge(storage: Storage, options: AutoPurgeOptions = {})
   };
   const runPurge = async (): Promise<void> => {
     try {
-      options.onPurge?.(await storage.purge(retain));
+      // Not `onPurge?.(await …)`: optional-call arguments are not evaluated when the callee is missing.
+      const result = await storage.purge(retain);
+      options.onPurge?.(result);
     } catch (error) {
       options.onError?.(error);
     }

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeLengthPrefixed, FrameDecoder, ProtocolError } from '@zkts/protocol';
 import type { FrameChannel, FrameHandler } from './frame-channel.js';
+import { FrameGate } from './frame-gate.js';
 
 /** What the TCP listener needs from the server. */
 export interface TcpListenerHost {
@@ -20,6 +21,8 @@ class TcpChannel implements FrameChannel {
   readonly kind = 'tcp' as const;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** Set once the connection has a handler; it holds frames while the handler is paused. */
+  gate: FrameGate | undefined;
 
   constructor(private readonly socket: Socket) {
     this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
@@ -31,11 +34,13 @@ class TcpChannel implements FrameChannel {
   }
 
   pause(): void {
-    this.socket.pause();
+    if (this.gate === undefined) this.socket.pause();
+    else this.gate.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    if (this.gate === undefined) this.socket.resume();
+    else this.gate.resume();
   }
 
   close(): void {
@@ -92,6 +97,8 @@ export class TcpListener {
       return;
     }
     socket.on('close', () => handler.onClose());
+    const gate = new FrameGate((frame) => handler.onFrame(frame), { pause: () => socket.pause(), resume: () => socket.resume() });
+    channel.gate = gate;
     const decoder = new FrameDecoder(this.maxFrameBytes);
     // Until four bytes have arrived we cannot tell a four-letter word from a frame length.
     let head: Uint8Array | undefined = new Uint8Array(0);
@@ -123,7 +130,7 @@ export class TcpListener {
         socket.destroy();
         return;
       }
-      for (const frame of frames) handler.onFrame(frame);
+      gate.push(frames);
     });
   }
 

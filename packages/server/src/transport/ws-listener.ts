@@ -2,6 +2,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { FrameChannel, FrameHandler } from './frame-channel.js';
 import { normalizeAddress } from './tcp-listener.js';
+import { FrameGate } from './frame-gate.js';
 
 /** What the WebSocket listener needs from the server. */
 export interface WsListenerHost {
@@ -17,6 +18,8 @@ class WsChannel implements FrameChannel {
   readonly kind = 'websocket' as const;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** Set once the connection has a handler; it holds messages while the handler is paused. */
+  gate: FrameGate | undefined;
 
   constructor(private readonly socket: WebSocket, request: IncomingMessage) {
     this.remoteAddress = normalizeAddress(request.socket.remoteAddress ?? '');
@@ -28,11 +31,13 @@ class WsChannel implements FrameChannel {
   }
 
   pause(): void {
-    this.socket.pause();
+    if (this.gate === undefined) this.socket.pause();
+    else this.gate.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    if (this.gate === undefined) this.socket.resume();
+    else this.gate.resume();
   }
 
   close(): void {
@@ -87,12 +92,14 @@ export class WsListener {
     }
     socket.on('error', () => socket.terminate());
     socket.on('close', () => handler.onClose());
+    const gate = new FrameGate((frame) => handler.onFrame(frame), { pause: () => socket.pause(), resume: () => socket.resume() });
+    channel.gate = gate;
     socket.on('message', (data, isBinary) => {
       if (!isBinary) {
         socket.close(CLOSE_UNSUPPORTED_DATA, 'zkts expects binary ZooKeeper frames');
         return;
       }
-      handler.onFrame(toBytes(data));
+      gate.push([toBytes(data)]);
     });
   }
 }

@@ -5,7 +5,8 @@
  */
 import { startApacheZooKeeper } from '../../../../test-support/apache-zookeeper.js';
 import { fourLetterWord } from '../../../../test-support/four-letter-word.js';
-import { ZkServer, type ZkServerOptions } from '../../src/index.js';
+import { ZkServer } from '../../src/zk-server.js';
+import type { ZkServerOptions } from '../../src/server-options.js';
 
 /** A running server under test. */
 export interface Target {
@@ -35,12 +36,15 @@ export async function startZkts(options: ZkServerOptions = {}): Promise<Target> 
 }
 
 /** Starts Apache ZooKeeper 3.8 (standalone) with the same session limits. */
-export async function startApache(options: { tickTimeMs?: number; minSessionTimeoutMs?: number; maxSessionTimeoutMs?: number } = {}): Promise<Target> {
+export async function startApache(
+  options: { tickTimeMs?: number; minSessionTimeoutMs?: number; maxSessionTimeoutMs?: number; extraConfig?: Record<string, string> } = {},
+): Promise<Target> {
   const tickTimeMs = options.tickTimeMs ?? 2000;
   const zk = await startApacheZooKeeper({
     tickTimeMs,
     minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
     maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 20 * tickTimeMs,
+    ...(options.extraConfig === undefined ? {} : { extraConfig: options.extraConfig }),
   });
   const server = zk.servers[0]!;
   return {
