@@ -279,7 +279,8 @@ describe('session commands', () => {
         '\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n' +
         'Not connected\n' +
         '\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\n' +
-        '[zookeeper]\n',
+        '[zookeeper]\n' +
+        '\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n',
     );
     expect(run.stderr).toBe('Node does not exist: /here\n');
     // quit exits with the status of the command before it, as zkCli does.
@@ -287,12 +288,13 @@ describe('session commands', () => {
   });
 
   test('history and redo', async () => {
-    const run = await script('create /hist', '', 'ls /hist', 'history', 'redo 1', 'redo 9', 'redo 4', 'history');
+    // The script's hidden first command, `sync /`, is number 0.
+    const run = await script('create /hist', '', 'ls /hist', 'history', 'redo 2', 'redo 9', 'redo 5', 'history');
     const numbered = (...lines: string[]): string => lines.map((line, index) => `${index} - ${line}\n`).join('');
     expect(run.stdout).toBe(
-      `[]\n${numbered('create /hist', 'ls /hist', 'history')}[]\n` +
+      `[]\n${numbered('sync /', 'create /hist', 'ls /hist', 'history')}[]\n` +
         // A redone command is recorded as the command it ran; a failed redo as typed.
-        numbered('create /hist', 'ls /hist', 'history', 'ls /hist', 'redo 9', 'redo 4', 'history'),
+        numbered('sync /', 'create /hist', 'ls /hist', 'history', 'ls /hist', 'redo 9', 'redo 5', 'history'),
     );
     expect(run.stderr).toBe('Created /hist\nCommand index out of range\nNo redoing redos\n');
     expect(run.exitCode).toBe(0);

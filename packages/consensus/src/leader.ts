@@ -146,6 +146,12 @@ export class Leader {
     }
   }
 
+  /** The driver's link to learner `from` closed: its session is over. */
+  learnerDisconnected(from: number): void {
+    const handler = this.handlers.get(from);
+    if (handler !== undefined) this.dropHandler(handler);
+  }
+
   /** Pings learners, expires silent ones, and checks the phase deadline or the quorum. */
   tick(): void {
     const { config, nowTick } = this.ctx;

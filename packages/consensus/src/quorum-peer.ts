@@ -287,6 +287,21 @@ export class QuorumPeer {
     return this.role.kind === 'LEADING' ? this.role.leader.provideSnapshot(to, snapshot) : false;
   }
 
+  /**
+   * Tells the core that the driver's connection to server `id` closed. A learner
+   * whose leader link is gone goes LOOKING at once, as a ZooKeeper follower does
+   * when its socket read fails, instead of waiting out `syncLimit`; a leader drops
+   * that learner's session (it rejoins with a fresh one). Other peers: no effect.
+   */
+  peerDisconnected(id: number): void {
+    const role = this.role;
+    if (role.kind === 'LEARNING' && role.learner.leaderId === id) {
+      this.becomeLooking(`connection to leader ${id} closed`);
+    } else if (role.kind === 'LEADING') {
+      role.leader.learnerDisconnected(id);
+    }
+  }
+
   /** True when {@link ready} has something for the driver. */
   hasReady(): boolean {
     return (

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateMode, OpCode } from '@zkts/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -226,7 +226,6 @@ describe('purge', () => {
     expect(await storage.listLogs()).toEqual(logsBefore.filter((name) => !result.deletedLogs.includes(name)));
     await storage.close();
     // Even if the two newest snapshots were lost, the oldest kept one plus the kept logs rebuild everything.
-    const { rm } = await import('node:fs/promises');
     await rm(join(dataDir, 'version-2', 'snapshot.12c'));
     await rm(join(dataDir, 'version-2', 'snapshot.fa'));
     const reopened = await FileStorage.open({ dataDir });
@@ -298,7 +297,6 @@ describe('formatTxnLog', () => {
       '1/2/26, 1:00:00 PM UTC session 0x1000000a1b20000 cxid 0x3 zxid 0x5 closeSession ',
       'EOF reached after 5 txns.',
     ]);
-    const { readFile, writeFile } = await import('node:fs/promises');
     const bytes = await readFile(path);
     await writeFile(path, bytes.subarray(0, bytes.length - 2));
     const torn = await collect(formatTxnLog(path));

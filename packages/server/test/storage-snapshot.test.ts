@@ -163,6 +163,22 @@ describe('snapshots', () => {
     expect(await storage.listLogs()).toEqual([`log.${zxid.toString(16)}`, `log.${(zxid + 1).toString(16)}`]);
   });
 
+  it('stores each distinct ACL list once, even when the caller does not intern them', async () => {
+    const storage = await MemoryStorage.open();
+    const stat = { czxid: 1, mzxid: 1, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, pzxid: 1 };
+    const node = (path: string, id: string): SnapshotNode => ({ path, data: null, acl: [{ perms: 31, id: { scheme: 'world', id } }], stat });
+    const nodes = [node('/', 'anyone'), ...range(1, 50).map((i) => node(`/n${i}`, i % 2 === 0 ? 'anyone' : 'other'))];
+    await storage.writeSnapshot(1, { nodes, sessions: [] });
+    const loaded = await storage.loadSnapshot(async (snapshot) => {
+      const out: SnapshotNode[] = [];
+      for await (const n of snapshot.nodes) out.push(n);
+      return out;
+    });
+    const acls = new Set(loaded!.value.map((n) => n.acl));
+    expect(acls.size).toBe(2);
+    expect(loaded!.value.map((n) => n.acl[0]!.id.id)).toEqual(nodes.map((n) => n.acl[0]!.id.id));
+  });
+
   it('formats like ZooKeeper SnapshotFormatter', async () => {
     const dataDir = await tempDir();
     const storage = await FileStorage.open({ dataDir });

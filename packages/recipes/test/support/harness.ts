@@ -99,3 +99,20 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A promise with its resolve function (Promise.withResolvers arrived in Node 22). */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
+/** The children of `path`, or none if it does not exist (yet). */
+export async function childrenOf(client: { getChildren(path: string): Promise<string[]> }, path: string): Promise<string[]> {
+  try {
+    return await client.getChildren(path);
+  } catch (error) {
+    if (error instanceof Error && (error as { code?: unknown }).code === 'NO_NODE') return [];
+    throw error;
+  }
+}

@@ -139,7 +139,7 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
       {
         onMessage: (from, channel, payload) => this.onPeerMessage(from, channel, payload),
         onDisconnected: (id) => {
-          (this.peer as { peerDisconnected?: (id: number) => void }).peerDisconnected?.(id);
+          this.peer.peerDisconnected(id);
           this.kick();
         },
       },

@@ -123,6 +123,8 @@ export class FileStorage implements Storage {
   /** `<dataLogDir>/version-2`. */
   readonly logDir: string;
   protected readonly fs: StorageFs;
+  private readonly dataDir: string;
+  private readonly dataLogDir: string;
   private readonly forceSync: boolean;
   private readonly sizeLimitBytes: number;
   private readonly preAllocBytes: number;
@@ -154,8 +156,10 @@ export class FileStorage implements Storage {
 
   protected constructor(options: FileStorageOptions) {
     this.fs = options.fs ?? nodeStorageFs;
-    this.snapDir = joinPath(options.dataDir, VERSION_DIR);
-    this.logDir = joinPath(options.dataLogDir ?? options.dataDir, VERSION_DIR);
+    this.dataDir = options.dataDir;
+    this.dataLogDir = options.dataLogDir ?? options.dataDir;
+    this.snapDir = joinPath(this.dataDir, VERSION_DIR);
+    this.logDir = joinPath(this.dataLogDir, VERSION_DIR);
     this.forceSync = options.forceSync ?? true;
     this.sizeLimitBytes = options.txnLogSizeLimitBytes ?? 64 * MIB;
     this.preAllocBytes = options.preAllocSizeBytes ?? 0;
@@ -197,8 +201,14 @@ export class FileStorage implements Storage {
   }
 
   private async initFiles(): Promise<void> {
-    await this.fs.mkdirp(this.snapDir);
-    if (this.logDir !== this.snapDir) await this.fs.mkdirp(this.logDir);
+    for (const [root, dir] of new Map([
+      [this.dataDir, this.snapDir],
+      [this.dataLogDir, this.logDir],
+    ])) {
+      await this.fs.mkdirp(dir);
+      // The version-2 entry itself must survive a crash, or every file in it goes with it.
+      if (this.forceSync) await this.fs.syncDir(root);
+    }
     for (const name of await this.fs.list(this.snapDir)) {
       if (!name.endsWith(TEMP_SUFFIX)) continue;
       await this.fs.remove(joinPath(this.snapDir, name));

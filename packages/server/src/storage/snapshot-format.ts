@@ -119,16 +119,23 @@ export async function encodeSnapshot(zxid: number, dbId: bigint, contents: Snaps
     if (writer.length >= BLOCK_TARGET_BYTES) await flush();
   }
 
+  // The tree interns ACL lists, so identity finds nearly every repeat; content catches the rest.
   const aclIndexes = new Map<readonly ACL[], number>();
+  const aclIndexesByContent = new Map<string, number>();
   let nodeCount = 0;
   const visit = (node: SnapshotNode): Promise<void> | undefined => {
     let aclIndex = aclIndexes.get(node.acl);
     if (aclIndex === undefined) {
-      aclIndex = aclIndexes.size;
+      const key = JSON.stringify(node.acl.map((a) => [a.perms, a.id.scheme, a.id.id]));
+      aclIndex = aclIndexesByContent.get(key);
+      if (aclIndex === undefined) {
+        aclIndex = aclIndexesByContent.size;
+        aclIndexesByContent.set(key, aclIndex);
+        writer.int(TAG_ACL);
+        writer.int(aclIndex);
+        writer.vector(node.acl, codecs.ACL.write);
+      }
       aclIndexes.set(node.acl, aclIndex);
-      writer.int(TAG_ACL);
-      writer.int(aclIndex);
-      writer.vector(node.acl, codecs.ACL.write);
     }
     writer.int(TAG_NODE);
     writer.string(node.path);

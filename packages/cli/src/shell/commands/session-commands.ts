@@ -55,6 +55,8 @@ export const quitCommand: Command = {
   minArgs: 1,
   needsConnection: false,
   async run(invocation) {
+    // zkCli closes the session before exiting, so its watcher reports Closed.
+    await invocation.session.close();
     invocation.shell.quit();
   },
 };
