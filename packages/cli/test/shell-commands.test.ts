@@ -2,12 +2,17 @@
  * Every `zk` command against a running zkts server, driven through stdin as a user or a
  * script would, checking the exact output.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ZkServer } from '../../server/src/index.js';
 import { type ZkClient, connect } from '../../client/src/index.js';
 import { createCompleter } from '../src/shell/completer.js';
 import { COMMAND_NAMES } from '../src/shell/commands/command-table.js';
-import { normalize, runShell } from './support/run-shell.js';
+import { runZk } from '../src/shell/main.js';
+import { Capture, normalize, runShell } from './support/run-shell.js';
 
 let server: ZkServer;
 let server2: ZkServer;
@@ -321,6 +326,14 @@ describe('one-shot mode and --json', () => {
     expect(await oneShot('get', '/none')).toEqual({ exitCode: 1, stdout: '', stderr: 'Node does not exist: /none\n' });
   });
 
+  test('a chroot in the connect string roots every path', async () => {
+    await client.create('/jail');
+    const chrooted = (...words: string[]) => runShell(['-server', `${server.connectString}/jail`, ...words]);
+    expect(await chrooted('create', '/inside', 'x')).toEqual({ exitCode: 0, stdout: '', stderr: 'Created /inside\n' });
+    expect(await chrooted('ls', '/')).toEqual({ exitCode: 0, stdout: '[inside]\n', stderr: '' });
+    expect((await client.getData('/jail/inside')).data).toEqual(encoder.encode('x'));
+  });
+
   test('--json prints one object per result, errors with their code', async () => {
     await client.create('/js', encoder.encode('v'));
     const json = async (...words: string[]): Promise<{ out: unknown[]; err: unknown[]; exitCode: number | null }> => {
@@ -333,11 +346,46 @@ describe('one-shot mode and --json', () => {
     const got = await json('get', '-s', '/js');
     expect(got.out).toEqual([{ path: '/js', data: 'v', dataBase64: 'dg==', stat: expect.objectContaining({ version: 0, numChildren: 1, dataLength: 1, ephemeralOwner: '0x0' }) }]);
     expect(await json('getAcl', '/js')).toMatchObject({ out: [{ path: '/js', acl: [{ scheme: 'world', id: 'anyone', perms: 'cdrwa' }] }] });
+    const watching = await runShell(['-server', server.connectString, '--json'], ['get -w /js', 'set /js w', 'sync /']);
+    // The server sends the notification before its answer to the set.
+    expect(watching.stdout.split('\n').slice(-5)).toEqual([
+      expect.stringMatching(/^\{"path":"\/js","data":"v"/),
+      '{"event":{"type":"NodeDataChanged","state":"SyncConnected","path":"/js"}}',
+      expect.stringMatching(/^\{"path":"\/js","stat":\{"czxid":"0x[0-9a-f]+".*"version":1,/),
+      '{"path":"/","synced":true}',
+      '',
+    ]);
     expect(await json('get', '/none')).toEqual({
       out: [],
       err: [{ error: { message: 'Node does not exist: /none', exitCode: 1, code: 'NO_NODE', errno: -101, path: '/none' } }],
       exitCode: 1,
     });
+  });
+});
+
+describe('interactive terminal', () => {
+  test('prompt, tab completion of a path, and the history file', async () => {
+    await client.create('/term');
+    await client.create('/term/only-child', 'found');
+    const dir = mkdtempSync(join(tmpdir(), 'zkts-cli-history-'));
+    try {
+      const historyFile = join(dir, 'history');
+      const stdin = new PassThrough();
+      const stdout = new Capture();
+      const stderr = new Capture();
+      const done = runZk(['-server', server.connectString], { stdin, stdout, stderr, terminal: true, historyFile });
+      // A tab after a unique prefix completes the path; Enter runs the completed line.
+      stdin.write('get /term/on\t');
+      stdin.end('\r');
+      expect(await done).toBe(0);
+      expect(stdout.text).toMatch(/\[zk: 127\.0\.0\.1:\d+\((CONNECTING|CONNECTED)\) 0\] /);
+      expect(stdout.text).toContain('found\n');
+      expect(stdout.text).toMatch(/\[zk: 127\.0\.0\.1:\d+\(CONNECTED\) 1\] /);
+      expect(stderr.text).toBe('');
+      expect(readFileSync(historyFile, 'utf8')).toBe('get /term/only-child\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

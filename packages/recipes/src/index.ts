@@ -33,7 +33,8 @@ export type { WaitOptions } from './util/waiting.js';
 export { DistributedLock, LOCK_NAME, LockHandle, type LockOptions, lock } from './locks/distributed-lock.js';
 export type { FencingToken, LockEvents } from './locks/held-lock.js';
 export { type LockDriver, type LockPredicate, standardDriver } from './locks/lock-driver.js';
-export { Mutex, MutexHandle, type MutexOptions, mutex } from './locks/mutex.js';
+export { Mutex, MutexHandle, type MutexInternals, type MutexOptions, mutex } from './locks/mutex.js';
+export { type OwnerContext, instanceOwner } from './locks/owner.js';
 export { READ_LOCK_NAME, ReadWriteLock, type ReadWriteLockOptions, WRITE_LOCK_NAME, readWriteLock } from './locks/read-write-lock.js';
 export { LEASE_NAME, Lease, Semaphore, type SemaphoreOptions, semaphore } from './locks/semaphore.js';
 

@@ -91,7 +91,8 @@ describe('four-letter words', () => {
       expect(rest.slice(0, blank)).toHaveLength(2);
       for (const line of rest.slice(0, blank)) expect(line).toMatch(brief);
     }
-    expect(keys(mine, ': ').slice(1)).toEqual(keys(apache, ': ').slice(1));
+    const withoutPorts = (text: string): string[] => keys(text, ': ').slice(1).map((line) => line.replace(/:\d+\[/, ':<port>['));
+    expect(withoutPorts(mine)).toEqual(withoutPorts(apache));
   });
 
   it('cons: the full form for connections with a session, the brief one otherwise', async () => {

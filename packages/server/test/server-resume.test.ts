@@ -103,4 +103,24 @@ describe('session resume through a cut connection', () => {
     await second.connection.call(OpCode.closeSession);
     await second.connection.closed;
   });
+
+  it('drops the reply of a write sent on a connection the session has left, as ZooKeeper answers on the request’s connection', async () => {
+    const open = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
+    for (let round = 0; round < 30; round++) {
+      const first = await RawConnection.session(target.tcpPort, { timeOut: 4000 });
+      const { sessionId, passwd } = first.response;
+      // The write and the takeover reach the server in the same event-loop turn: the write
+      // commits after the session has moved to the second connection.
+      const second = await RawConnection.open(target.tcpPort);
+      first.connection.send(OpCode.create, { path: `/moved-${round}`, data: null, acl: open, flags: 0 });
+      const response = await second.handshake({ timeOut: 4000, sessionId, passwd });
+      expect(response.sessionId).toBe(sessionId);
+      await first.connection.closed;
+      // The new connection is in order: its first reply is for its first request.
+      const reply = await second.call(OpCode.exists, { path: `/moved-${round}`, watch: false });
+      expect(reply.header.err).toBe(0);
+      await second.call(OpCode.closeSession);
+      await second.closed;
+    }
+  });
 });

@@ -1,11 +1,15 @@
+import { OpCode } from '@zkts/protocol';
 import { describe, expect, it } from 'vitest';
 import { DataTree } from '../src/tree/data-tree.js';
 import { FaultyFs } from '../src/storage/faulty-fs.js';
 import { FaultyStorage } from '../src/storage/faulty-storage.js';
 import { MemoryFs, type CrashMode } from '../src/storage/memory-fs.js';
 import { MemoryStorage } from '../src/storage/memory-storage.js';
+import { recoverDatabase } from '../src/storage/recover.js';
 import { isStorageError } from '../src/storage/storage-error.js';
-import { appendSamples, range, recoveredZxids } from './storage-helpers.js';
+import type { Storage } from '../src/storage/storage.js';
+import { encodeTxn } from '../src/storage/txn-codec.js';
+import { SESSION, appendSamples, range, recoveredZxids } from './storage-helpers.js';
 
 const settle = async (turns = 20) => {
   for (let i = 0; i < turns; i++) await Promise.resolve();
@@ -69,6 +73,17 @@ function hangingDisk(seed: number) {
   const control = { hang: false };
   const disk = new FaultyFs({ seed, syncDelayMs: { min: 1, max: 1 }, sleep: () => (control.hang ? new Promise<void>(() => {}) : Promise.resolve()) });
   return { disk, control };
+}
+
+/** Opens like a server that restarts until it comes up: opening syncs directories, and injected failures hit those too. */
+async function openRetrying(disk: FaultyFs): Promise<FaultyStorage> {
+  for (;;) {
+    try {
+      return await FaultyStorage.open({ disk, txnLogSizeLimitBytes: 1000 });
+    } catch (error) {
+      expect(isStorageError(error, 'IO_FAILED') && String(error)).toMatch(/injected/);
+    }
+  }
 }
 
 describe('FaultyStorage', () => {
@@ -184,7 +199,7 @@ describe('FaultyStorage', () => {
     const modes: CrashMode[] = ['lose-unsynced', 'keep-unsynced', 'tear'];
     for (let seed = 1; seed <= 40; seed++) {
       const disk = new FaultyFs({ seed, syncFailureProbability: 0.15 });
-      let storage = await FaultyStorage.open({ disk, txnLogSizeLimitBytes: 1000 });
+      let storage = await openRetrying(disk);
       let acknowledged = 0;
       let next = 1;
       for (let step = 0; step < 30; step++) {
@@ -197,15 +212,7 @@ describe('FaultyStorage', () => {
         } catch (error) {
           expect(isStorageError(error, 'IO_FAILED')).toBe(true);
           storage.crash(modes[Math.floor(disk.random() * modes.length)]!);
-          for (;;) {
-            try {
-              storage = await FaultyStorage.open({ disk, txnLogSizeLimitBytes: 1000 });
-              break;
-            } catch (openError) {
-              // Opening syncs the directory after a repair; an injected failure there is retried like a restart.
-              expect(isStorageError(openError, 'IO_FAILED') && String(openError)).toMatch(/injected/);
-            }
-          }
+          storage = await openRetrying(disk);
           const recovered = await recoveredZxids(storage);
           expect(recovered.slice(0, acknowledged), `seed ${seed} step ${step}`).toEqual(range(1, acknowledged));
           expect(recovered).toEqual(range(1, recovered.length));
@@ -218,8 +225,12 @@ describe('FaultyStorage', () => {
 
   it('group commit holds while fsyncs are slow', async () => {
     const sleeps: (() => void)[] = [];
-    const disk = new FaultyFs({ seed: 1, syncDelayMs: { min: 10, max: 10 }, sleep: () => new Promise<void>((resolve) => sleeps.push(resolve)) });
+    let slow = false;
+    const sleep = () => (slow ? new Promise<void>((resolve) => sleeps.push(resolve)) : Promise.resolve());
+    const disk = new FaultyFs({ seed: 1, syncDelayMs: { min: 10, max: 10 }, sleep });
     const storage = await FaultyStorage.open({ disk });
+    const delayedAtOpen = disk.faults.delayedSyncs;
+    slow = true;
     const syncs: Promise<void>[] = [];
     for (const zxid of range(1, 50)) {
       appendSamples(storage, [zxid]);
@@ -236,7 +247,102 @@ describe('FaultyStorage', () => {
     await all;
     // One fsync for the first record (plus the directory), one for the 49 that queued behind it.
     expect(storage.stats.logFsyncs).toBe(2);
-    expect(disk.faults.delayedSyncs).toBe(3);
+    expect(disk.faults.delayedSyncs - delayedAtOpen).toBe(3);
     expect(await recoveredZxids(storage)).toEqual(range(1, 50));
+  });
+});
+
+describe('FaultyStorage model check', () => {
+  /** Appends records whose cxid tags the batch ("generation") that wrote them. */
+  const appendTagged = (storage: Storage, from: number, count: number, generation: number) => {
+    for (let zxid = from; zxid < from + count; zxid++) {
+      storage.append(zxid, encodeTxn({ zxid, timeMs: 0, sessionId: SESSION, cxid: generation, type: OpCode.closeSession, body: undefined, authIds: [], superUser: false }));
+    }
+  };
+  const stat = { czxid: 0, mzxid: 0, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, pzxid: 0 };
+  /** Recovers the list of generations, zxid i at index i - 1; snapshots carry theirs in the root's data. */
+  const recoverGenerations = async (storage: Storage) =>
+    (
+      await recoverDatabase<number[]>(storage, {
+        initial: () => [],
+        fromSnapshot: async (snapshot) => {
+          let generations: number[] = [];
+          for await (const node of snapshot.nodes) generations = JSON.parse(new TextDecoder().decode(node.data!)) as number[];
+          expect(generations.length).toBe(snapshot.zxid);
+          return generations;
+        },
+        apply: (state, txn) => void state.push(txn.cxid),
+      })
+    ).state;
+
+  it('appends, syncs, snapshots, truncations, purges, fsync failures and crashes keep every acknowledged write', async () => {
+    const modes: CrashMode[] = ['lose-unsynced', 'keep-unsynced', 'tear'];
+    let refusedTruncations = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const disk = new FaultyFs({ seed, syncFailureProbability: 0.05 });
+      let storage = await openRetrying(disk);
+      /** Generations the storage has acknowledged as durable, and all it was given. */
+      let acknowledged: number[] = [];
+      let appended: number[] = [];
+      let generation = 0;
+      const restart = async () => {
+        storage.crash(modes[Math.floor(disk.random() * modes.length)]!);
+        storage = await openRetrying(disk);
+        const recovered = await recoverGenerations(storage);
+        const where = `seed ${seed}`;
+        expect(recovered.slice(0, acknowledged.length), where).toEqual(acknowledged);
+        // Anything beyond is what the dead instance appended, in order, never something truncated away.
+        expect(recovered, where).toEqual(appended.slice(0, recovered.length));
+        acknowledged = recovered;
+        appended = [...recovered];
+      };
+      for (let step = 0; step < 40; step++) {
+        const dice = disk.random();
+        try {
+          if (dice < 0.55) {
+            const count = 1 + Math.floor(disk.random() * 6);
+            appendTagged(storage, appended.length + 1, count, ++generation);
+            appended.push(...new Array<number>(count).fill(generation));
+            if (disk.random() < 0.8) {
+              await storage.sync();
+              acknowledged = [...appended];
+            }
+          } else if (dice < 0.7) {
+            const zxid = acknowledged.length;
+            const data = new TextEncoder().encode(JSON.stringify(acknowledged));
+            await storage.writeSnapshot(zxid, { nodes: [{ path: '/', data, acl: [], stat }], sessions: [] }).catch((error: unknown) => {
+              // A failed snapshot leaves the storage usable; it is just not there.
+              expect(String(error)).toMatch(/injected/);
+            });
+          } else if (dice < 0.8 && appended.length > 0) {
+            const zxid = Math.floor(disk.random() * (appended.length + 1));
+            // Once asked, what lies after zxid may be gone even if the truncation fails part way.
+            const before = acknowledged;
+            acknowledged = acknowledged.slice(0, zxid);
+            try {
+              await storage.truncateAfter(zxid);
+              appended.length = Math.min(appended.length, zxid);
+              acknowledged = [...appended];
+            } catch (error) {
+              if (!isStorageError(error, 'LOG_GAP')) throw error;
+              // Refused up front, after syncing what was appended: nothing was removed.
+              expect(before.length).toBeLessThanOrEqual(appended.length);
+              acknowledged = [...appended];
+              refusedTruncations++;
+            }
+          } else if (dice < 0.85) {
+            await storage.purge(3);
+          } else {
+            await restart();
+          }
+        } catch (error) {
+          expect(isStorageError(error, 'IO_FAILED'), String(error)).toBe(true);
+          await restart();
+        }
+      }
+      await restart();
+    }
+    // Some truncations reached below what purges had kept, and were refused.
+    expect(refusedTruncations).toBeGreaterThan(0);
   });
 });

@@ -190,6 +190,26 @@ describe('FileStorage transaction log', () => {
     await reopened.close();
   });
 
+  it('refuses to truncate below what purging kept, changing nothing', async () => {
+    const storage = await FileStorage.open({ dataDir: await tempDir(), txnLogSizeLimitBytes: 1024 });
+    for (const zxid of [10, 20, 30, 40]) {
+      appendSamples(storage, range(zxid - 9, zxid));
+      await storage.sync();
+      await storage.writeSnapshot(zxid, { nodes: [], sessions: [] });
+    }
+    await storage.purge(3);
+    const logs = await storage.listLogs();
+    expect(logs[0]).not.toBe('log.1');
+    await expect(storage.truncateAfter(5)).rejects.toSatisfy((error: unknown) => isStorageError(error, 'LOG_GAP'));
+    expect(await storage.listLogs()).toEqual(logs);
+    expect(await storage.listSnapshots()).toEqual([40, 30, 20]);
+    // Still usable, and truncating to a kept snapshot or above works.
+    await storage.truncateAfter(25);
+    expect(await storage.listSnapshots()).toEqual([20]);
+    expect(storage.lastLoggedZxid).toBe(25);
+    await storage.close();
+  });
+
   it('stops for good after a failed fsync', async () => {
     const dataDir = await tempDir();
     const fs = countingFs({ failSyncs: 1 });

@@ -10,7 +10,7 @@ export function sendFourLetterWord(host: string, port: number, word: string, tim
     const chunks: Buffer[] = [];
     const socket = connect({ host, port });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no complete answer to ${word} from ${host}:${port} within ${timeoutMs} ms`)));
-    socket.on('connect', () => socket.end(word));
+    socket.on('connect', () => socket.write(word));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
     socket.on('close', (hadError) => {

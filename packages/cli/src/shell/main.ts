@@ -3,7 +3,7 @@ import { Printer } from './printer.js';
 import { runRepl } from './repl.js';
 import { ShellSession } from './session.js';
 import { Shell, usageText } from './shell.js';
-import { parseShellArgs } from './shell-options.js';
+import { type ShellOptions, parseShellArgs } from './shell-options.js';
 
 /** The streams and environment `zk` runs with; tests pass their own. */
 export interface ZkIo {
@@ -22,7 +22,7 @@ export interface ZkIo {
  * resolves with the status of the last command, as zkCli.sh does.
  */
 export async function runZk(argv: readonly string[], io: ZkIo): Promise<number> {
-  let options;
+  let options: ShellOptions;
   try {
     options = parseShellArgs(argv);
   } catch (error) {

@@ -1,5 +1,6 @@
-import { type ClientState, type WatchedEvent, type Watcher, type ZkClient, createClient } from '@zkts/client';
-import { NO_ZXID } from '@zkts/client';
+import { type ClientState, NO_ZXID, type WatchedEvent, type Watcher, type ZkClient, createClient } from '@zkts/client';
+import { ZkError } from '@zkts/protocol';
+import { CliError, EXIT_FAILED } from './cli-error.js';
 
 /** How the shell connects (zkCli's `-timeout` and `-r`). */
 export interface SessionOptions {
@@ -61,12 +62,19 @@ export class ShellSession {
   /**
    * Starts connecting to `host` (a connect string) in the background, closing the previous
    * client first. Requests made meanwhile wait for the session.
-   * @throws ZkError BAD_ARGUMENTS for a malformed connect string.
+   * @throws CliError for a malformed connect string.
    */
   async connect(host: string): Promise<void> {
     await this.close(true);
     this.host = host;
-    const client = createClient(host, { sessionTimeoutMs: this.options.sessionTimeoutMs, readOnly: this.options.readOnly });
+    let client: ZkClient;
+    try {
+      client = createClient(host, { sessionTimeoutMs: this.options.sessionTimeoutMs, readOnly: this.options.readOnly });
+    } catch (error) {
+      // The connect string's problem is the useful part, not a generic "Arguments are not valid".
+      if (error instanceof ZkError) throw new CliError(error.message, EXIT_FAILED, { cause: error });
+      throw error;
+    }
     this.current = client;
     if (this.reportSessionEvents) {
       const report = (state: WatchedEvent['state']): void => this.onEvent({ type: 'None', state, path: null, zxid: NO_ZXID });

@@ -21,8 +21,11 @@ export function usageText(): string {
  * (0 on success, 1 for a failed command, 127 for an unknown one).
  */
 export class Shell implements ShellControl {
+  /** {@inheritDoc ShellControl.history} */
   readonly history = new Map<number, string>();
+  /** {@inheritDoc ShellControl.commandCount} */
   commandCount = 0;
+  /** {@inheritDoc ShellControl.printWatches} */
   printWatches = true;
   /** The exit status of the last command. */
   exitCode = 0;

@@ -47,7 +47,8 @@ export type DiffOp = { readonly session: SessionSlot } & (
   | { readonly type: 'setACL'; readonly path: PathRef; readonly acl: AclName; readonly version: number }
   | { readonly type: 'multi'; readonly ops: readonly DiffMultiOp[] }
   | { readonly type: 'multiRead'; readonly ops: readonly DiffReadOp[] }
-  | { readonly type: 'getEphemerals' }
+  /** The session's ephemerals whose path starts with the prefix (a string prefix, not a path prefix). */
+  | { readonly type: 'getEphemerals'; readonly prefix: PathRef }
   | { readonly type: 'addWatch'; readonly path: PathRef; readonly mode: AddWatchModeName }
   /** Removes a session's watchers of a type from a path: a given one, or (`watched`) where its `pick`-th watcher was registered. */
   | { readonly type: 'removeAllWatches'; readonly path: PathRef | { readonly kind: 'watched'; readonly pick: number }; readonly watcherType: WatcherTypeName }

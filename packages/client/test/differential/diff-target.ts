@@ -19,6 +19,7 @@ import {
 import { connectionOf } from '../../src/internal.js';
 import type { AclName, DiffMultiOp, DiffOp, PathRef } from './diff-op.js';
 import { AUTHENTICATED_SLOT, DIGEST_CREDENTIALS, SEQUENTIAL_PREFIX, SESSIONS_PER_TARGET, TTL_MS } from './generate.js';
+import { skippedAt } from './known-differences.js';
 import { TransportGate } from './transport-gate.js';
 import { type NormalizedEvent, normalizeData, normalizeError, normalizeEvent, normalizeOpResult, normalizeStat } from './normalize.js';
 
@@ -261,7 +262,7 @@ export class DiffTarget {
         await client.sync(this.resolve(op.path));
         return 'OK';
       case 'getEphemerals':
-        return await client.getEphemerals(this.root);
+        return await client.getEphemerals(this.resolve(op.prefix));
       case 'multi': {
         const results = await client.multi(op.ops.map((sub) => this.multiOp(sub)));
         results.forEach((result, i) => {
@@ -281,6 +282,8 @@ export class DiffTarget {
       }
       case 'removeAllWatches': {
         const path = op.path.kind === 'watched' ? (pickWatcher(slot, op.path.pick)?.path ?? this.root) : this.resolve(op.path);
+        const skippedFor = skippedAt(op, path, this.root);
+        if (skippedFor !== undefined) return { skipped: skippedFor };
         await client.removeAllWatches(path, op.watcherType);
         return 'OK';
       }

@@ -125,12 +125,15 @@ function generateOp(rng: Rng): DiffOp {
     case 'multiRead':
       return { session, type, ops: Array.from({ length: 1 + rng.int(3) }, (): DiffReadOp => ({ type: rng.pick(['getData', 'getChildren'] as const), path: anyPath(rng) })) };
     case 'getEphemerals':
+      // 's' and 'a/s' are no nodes, only string prefixes of sequential names.
+      return { session, type, prefix: { kind: 'fixed', rel: rng.pick(['', '', 'a', 'b', 's', 'a/s', 'a/x']) } };
     case 'reopen':
       return { session, type };
     case 'partition':
       return { session, type, during: Array.from({ length: 1 + rng.int(4) }, () => opOfOtherSession(rng, session)) };
     case 'addWatch':
-      return { session, type, path: anyPath(rng), mode: rng.pick(['PERSISTENT', 'PERSISTENT_RECURSIVE'] as const) };
+      // Often the root: a recursive watch there sees every event of the sequence, in order.
+      return { session, type, path: rng.chance(0.5) ? { kind: 'fixed', rel: '' } : anyPath(rng), mode: rng.pick(['PERSISTENT', 'PERSISTENT_RECURSIVE'] as const) };
     case 'removeAllWatches':
       return { session, type, path: rng.chance(0.7) ? { kind: 'watched', pick: rng.int(8) } : anyPath(rng), watcherType: rng.pick(WATCHER_TYPES) };
     case 'removeWatcher':

@@ -8,14 +8,14 @@
 import { type NodeData, type WatchedEvent, type ZkClient, ZkError } from '@zkts/client';
 import { deleteGuaranteed } from '../session/guaranteed-delete.js';
 import type { ManagedClient } from '../session/managed-client.js';
-import { createProtected } from '../session/protected-create.js';
+import { type ProtectedNode, createProtected } from '../session/protected-create.js';
 import { RETRIES_MAX } from '../session/retrying.js';
+import { assert } from '../util/assert.js';
 import { hasCode, isConnectionError } from '../util/codes.js';
 import { joinPath } from '../util/paths.js';
 import { sequenceOf, sortBySequence } from '../util/sequence.js';
 import { type Deadline, isPast, remainingMs, throwIfAborted, waitFor, wakeup } from '../util/waiting.js';
 import type { LockDriver } from './lock-driver.js';
-import { assert } from '../util/assert.js';
 
 /** A lock node this process created and holds. */
 export interface LockNode {
@@ -56,7 +56,13 @@ export class LockInternals {
         throw error;
       }
       const client = this.session.client;
-      const created = await createProtected(client, this.basePath, this.driver.lockName, this.data, 'EPHEMERAL_SEQUENTIAL');
+      let created: ProtectedNode;
+      try {
+        created = await createProtected(client, this.basePath, this.driver.lockName, this.data, 'EPHEMERAL_SEQUENTIAL');
+      } catch (error) {
+        if (this.canRestart(error) && restart < SESSION_RETRIES_MAX) continue;
+        throw error;
+      }
       const sequence = sequenceOf(created.name);
       assert(sequence !== undefined, `sequential node ${created.name} has a sequence suffix`);
       const node: LockNode = { path: created.path, name: created.name, czxid: created.stat.czxid, sequence, owner: client };
@@ -65,15 +71,18 @@ export class LockInternals {
         held = await this.waitUntilHeld(node, deadline, signal, holdsAnyway);
       } catch (error) {
         await this.deleteQuietly(node);
-        // Our node vanished with its session; a managed client has opened a new one to retry in.
-        const sessionEnded = hasCode(error, 'NO_NODE', 'SESSION_EXPIRED') && this.session.renewsSession && !this.session.isClosed;
-        if (sessionEnded && restart < SESSION_RETRIES_MAX) continue;
+        if (this.canRestart(error) && restart < SESSION_RETRIES_MAX) continue;
         throw error;
       }
       if (held) return node;
       await this.deleteQuietly(node);
       return undefined;
     }
+  }
+
+  /** True if our node vanished with its session and a managed client is opening a new one to retry in. */
+  private canRestart(error: unknown): boolean {
+    return hasCode(error, 'NO_NODE', 'SESSION_EXPIRED') && this.session.renewsSession && !this.session.isClosed;
   }
 
   /** Gives up a held node (guaranteed delete). */

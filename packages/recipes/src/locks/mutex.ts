@@ -31,7 +31,7 @@ export interface MutexOptions {
   readonly owner?: 'instance' | 'async-context';
 }
 
-/** Internals a {@link ReadWriteLock} shares between its two locks. @internal */
+/** Strategy a ReadWriteLock gives its two locks (driver, shared owners, read-under-write rule). */
 export interface MutexInternals {
   readonly driver: LockDriver;
   readonly owners: OwnerContext;
@@ -205,7 +205,6 @@ export class Mutex extends EventEmitter<LockEvents> {
       if (inFlight !== undefined) {
         // The same owner is already contending (concurrent calls through one instance): share its outcome.
         if ((await waitFor(inFlight, deadline, signal)) === 'timeout') return undefined;
-        if (!this.holds.has(owner) && this.pending.get(owner) === inFlight) this.pending.delete(owner);
         continue;
       }
       const attempt = this.internals.attempt(deadline, signal, this.holdsAnyway === undefined ? undefined : () => this.holdsAnyway?.(owner) === true);

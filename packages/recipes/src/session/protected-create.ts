@@ -49,7 +49,10 @@ export async function createProtected(client: ZkClient, parent: string, name: st
       const created = await client.createWithParents(path, data, { mode, stat: true, parentMode: 'CONTAINER' });
       return { path: created.path, name: nodeName(created.path), stat: created.stat };
     } catch (error) {
-      if (!isConnectionError(error) || attempt >= RETRIES_MAX) throw error;
+      if (attempt >= RETRIES_MAX) throw error;
+      // A container parent can be removed by the server between creating it and our child: create it again.
+      if (hasCode(error, 'NO_NODE')) continue;
+      if (!isConnectionError(error)) throw error;
       const found = await findProtected(client, parent, prefix);
       if (found !== undefined) return found;
     }

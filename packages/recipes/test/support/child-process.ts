@@ -9,15 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll } from 'vitest';
 
 const bundles = new Map<string, Promise<string>>();
 let bundleDir: string | undefined;
 const children = new Set<ChildProcess>();
 
-process.on('exit', () => {
+function cleanup(): void {
   for (const child of children) child.kill('SIGKILL');
   if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
-});
+  bundleDir = undefined;
+  bundles.clear();
+}
+
+// Registered while the importing test file is collected, so it runs after that file's tests.
+afterAll(cleanup);
+process.on('exit', cleanup);
 
 async function bundle(fixture: string): Promise<string> {
   bundleDir ??= mkdtempSync(join(tmpdir(), 'zkts-recipes-fixtures-'));

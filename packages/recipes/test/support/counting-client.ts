@@ -7,7 +7,7 @@ import type { WatchedEvent, Watcher, ZkClient } from '@zkts/client';
 
 /** Counters shared by every client wrapped with them. */
 export interface WatchCounters {
-  /** Watches set, by operation. */
+  /** Watches set (calls with a watcher that the server answered). */
   registered: number;
   /** Node events delivered to watchers. */
   fired: number;
@@ -54,8 +54,10 @@ export function countingClient(client: ZkClient, counters: WatchCounters): ZkCli
             };
             wrappers.set(watcher, wrapper);
           }
-          counters.registered++;
-          return (value as (...args: unknown[]) => unknown).call(target, path, wrapper, ...rest);
+          const pending = (value as (...args: unknown[]) => Promise<unknown>).call(target, path, wrapper, ...rest);
+          // Counted once the server has answered, i.e. once the watch is set there.
+          void pending.then(() => counters.registered++, () => {});
+          return pending;
         };
       }
       return (value as (...args: unknown[]) => unknown).bind(target);

@@ -62,9 +62,10 @@ export async function eventually(description: string, probe: () => boolean | Pro
   await pollUntil(async () => ((await probe()) ? true : undefined), { timeoutMs, intervalMs: 10, description });
 }
 
-/** Resolves with the first emission of `event` (with its arguments). */
-export function nextEvent<T extends unknown[]>(emitter: { once(event: string, listener: (...args: T) => void): unknown }, event: string): Promise<T> {
-  return new Promise((resolve) => emitter.once(event, (...args: T) => resolve(args)));
+/** Resolves with the arguments of the next emission of `event` (typed by the caller). */
+export function nextEvent<T extends unknown[] = unknown[]>(emitter: { once: (...args: never[]) => unknown }, event: string): Promise<T> {
+  const once = emitter.once as unknown as (this: unknown, event: string, listener: (...args: unknown[]) => void) => unknown;
+  return new Promise((resolve) => once.call(emitter, event, (...args: unknown[]) => resolve(args as T)));
 }
 
 /** Resolves with the error a promise rejects with; fails if it resolves. */
@@ -115,4 +116,16 @@ export async function childrenOf(client: { getChildren(path: string): Promise<st
     if (error instanceof Error && (error as { code?: unknown }).code === 'NO_NODE') return [];
     throw error;
   }
+}
+
+/** Resolves when `managed` next reports `state`. */
+export function stateReached(managed: ManagedClient, state: string): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (next: string): void => {
+      if (next !== state) return;
+      managed.off('stateChanged', listener);
+      resolve();
+    };
+    managed.on('stateChanged', listener);
+  });
 }

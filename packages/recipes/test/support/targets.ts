@@ -22,6 +22,8 @@ export interface Target {
    * The first client learns on reconnecting that its session expired.
    */
   killSession(client: ZkClient): Promise<void>;
+  /** Whether the server answers `addWatch` (persistent watches, ZooKeeper 3.6+). */
+  readonly supportsPersistentWatches: boolean;
   /** Sends a four-letter word (`wchs`, `cons` …) to the first server and resolves with its answer. */
   fourLetterWord(word: string): Promise<string>;
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startTarget(kind: TargetKind): Promise<Target> {
     return {
       kind,
       connectString: server.connectString,
+      supportsPersistentWatches: true,
       killSession: (client) => killSession(server.connectString, client),
       fourLetterWord: (word) => fourLetterWord('127.0.0.1', server.tcpPort, word),
       stop: () => server.stop(),
@@ -59,6 +62,7 @@ export async function startTarget(kind: TargetKind): Promise<Target> {
   return {
     kind,
     connectString: zk.connectString,
+    supportsPersistentWatches: true,
     killSession: (client) => killSession(zk.connectString, client),
     fourLetterWord: (word) => zk.servers[0]!.fourLetterWord(word),
     stop: () => zk.stop(),

@@ -134,7 +134,14 @@ export class ZkDatabase {
       }
       case OpCode.multi: {
         const body = txn.body as MultiRequest;
-        const result = this.tree.multi(ctx, body.ops.map(toTreeOp));
+        // A create with TTL flags but no TTL makes ZooKeeper's prep throw a ClassCastException
+        // when it reaches that op, which refuses the whole multi; an earlier failing op stops
+        // the prep before it. So it becomes an op that always fails, and whether the tree got
+        // that far decides between the two answers.
+        const unpreparable = body.ops.findIndex((op) => op.type !== OpCode.createTTL && isCreate(op) && isTtlFlags(op.body.flags));
+        const ops = body.ops.map((op, index) => (index === unpreparable ? ALWAYS_FAILS : toTreeOp(op)));
+        const result = this.tree.multi(ctx, ops);
+        if (unpreparable >= 0 && result.failure?.index === unpreparable) return { err: ErrorCode.MARSHALLING_ERROR, deliveries: NO_DELIVERIES };
         return {
           err: ErrorCode.OK,
           response: { results: result.results.map((r, i) => toMultiResult(r, body.ops[i]!)) },
@@ -175,14 +182,41 @@ function treeCreateMode(opType: number, flags: number): number {
   }
 }
 
+/** A multi op that fails whatever the tree holds (an invalid path), standing in for one ZooKeeper cannot prepare. */
+const ALWAYS_FAILS: TreeMultiOp = { type: 'check', path: '', version: -1 };
+
+function isCreate(op: MultiOp): op is Extract<MultiOp, { body: CreateRequest }> {
+  return op.type === OpCode.create || op.type === OpCode.create2 || op.type === OpCode.createContainer;
+}
+
+function isTtlFlags(flags: number): boolean {
+  return flags === CreateMode.PERSISTENT_WITH_TTL || flags === CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL;
+}
+
+/**
+ * The op a multi's create really is. ZooKeeper rebuilds each create of a multi with
+ * `Op.create(path, data, acl, flags[, ttl])`, which picks the op from the flags alone:
+ * createContainer for the CONTAINER flag, createTTL for TTL flags (and only from a
+ * createTTL record), plain create otherwise. So a create2 in a multi answers like a create,
+ * and a createContainer without the CONTAINER flag makes a persistent node.
+ */
+function multiCreateOp(op: MultiOp): typeof OpCode.create | typeof OpCode.createContainer | typeof OpCode.createTTL {
+  const flags = op.type === OpCode.create || op.type === OpCode.create2 || op.type === OpCode.createContainer || op.type === OpCode.createTTL ? op.body.flags : -1;
+  if (flags === CreateMode.CONTAINER) return OpCode.createContainer;
+  if (op.type === OpCode.createTTL && isTtlFlags(flags)) return OpCode.createTTL;
+  return OpCode.create;
+}
+
 function toTreeOp(op: MultiOp): TreeMultiOp {
   switch (op.type) {
     case OpCode.create:
     case OpCode.create2:
     case OpCode.createContainer:
-      return { type: 'create', path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: treeCreateMode(op.type, op.body.flags) };
-    case OpCode.createTTL:
-      return { type: 'create', path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: op.body.flags, ttlMs: Number(op.body.ttl) };
+    case OpCode.createTTL: {
+      const effective = multiCreateOp(op);
+      const spec = { type: 'create' as const, path: op.body.path, data: ownedCopy(op.body.data), acl: op.body.acl, createMode: op.body.flags };
+      return effective === OpCode.createTTL && op.type === OpCode.createTTL ? { ...spec, ttlMs: Number(op.body.ttl) } : spec;
+    }
     case OpCode.delete:
       return { type: 'delete', path: op.body.path, version: op.body.version };
     case OpCode.setData:
@@ -195,11 +229,14 @@ function toTreeOp(op: MultiOp): TreeMultiOp {
   }
 }
 
-/** Maps a tree result onto the wire's result record; create results follow the op's type (create vs create2). */
+/**
+ * Maps a tree result onto the wire's result record. A plain create answers with its path
+ * (type create); container and TTL creates with path and Stat (OpResult.CreateResult, type create2).
+ */
 function toMultiResult(result: TreeMultiOpResult, op: MultiOp): MultiResult {
   switch (result.type) {
     case 'create':
-      return op.type === OpCode.create
+      return multiCreateOp(op) === OpCode.create
         ? { type: OpCode.create, err: 0, body: { path: result.path } }
         : { type: OpCode.create2, err: 0, body: { path: result.path, stat: result.stat } };
     case 'delete':

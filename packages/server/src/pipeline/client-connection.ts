@@ -76,6 +76,8 @@ export class ClientConnection implements FrameHandler {
   private handshakeDone = false;
   private servingFourLetterWord = false;
   private closed = false;
+  /** Set by {@link close}: the transport is shutting down, and frames still arriving are ignored. */
+  private closing = false;
   private paused = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
 
@@ -138,7 +140,7 @@ export class ClientConnection implements FrameHandler {
   }
 
   onFrame(frame: Uint8Array): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
     this.packetsReceived++;
     if (!this.handshakeDone) {
       this.handshakeDone = true;
@@ -202,7 +204,8 @@ export class ClientConnection implements FrameHandler {
 
   /** Closes the connection (the transport calls onClose when it is done). */
   close(): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     this.channel.close();
   }
 

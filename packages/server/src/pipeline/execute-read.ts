@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   OpCode,
+  WatcherType,
   ZkError,
   type AddWatchRequest,
   type CheckWatchesRequest,
@@ -9,6 +10,7 @@ import {
   type GetChildrenRequest,
   type GetDataRequest,
   type GetEphemeralsRequest,
+  type Id,
   type MultiRequest,
   type MultiResult,
   type RemoveWatchesRequest,
@@ -76,22 +78,36 @@ function readUnchecked(database: ZkDatabase, connection: ClientConnection, type:
     case OpCode.addWatch: {
       const request = body as AddWatchRequest;
       tree.addWatch(request.path, connection, request.mode);
-      return undefined;
+      // FinalRequestProcessor answers addWatch with an ErrorResponse(0) body.
+      return { err: ErrorCode.OK };
     }
     case OpCode.removeWatches: {
       const request = body as RemoveWatchesRequest;
+      requireWatcherType(request.type, request.path);
       tree.removeWatches(request.path, request.type, connection);
       return undefined;
     }
     case OpCode.checkWatches: {
       const request = body as CheckWatchesRequest;
+      requireWatcherType(request.type, request.path);
       tree.checkWatches(request.path, request.type, connection);
       return undefined;
     }
     case OpCode.whoAmI:
-      return { clientInfo: auth.ids.map((id) => ({ authScheme: id.scheme, user: id.id })) };
+      return { clientInfo: auth.ids.map((id) => ({ authScheme: id.scheme, user: userName(id) })) };
     default:
       throw new ZkError('UNIMPLEMENTED');
+  }
+}
+
+/**
+ * ZooKeeper 3.8's WatcherType knows Children, Data and Any only; `WatcherType.fromInt` throws
+ * for anything else (the persistent types came in 3.9), which FinalRequestProcessor reports
+ * as a marshalling error.
+ */
+function requireWatcherType(type: number, path: string): void {
+  if (type !== WatcherType.Children && type !== WatcherType.Data && type !== WatcherType.Any) {
+    throw new ZkError('MARSHALLING_ERROR', { path, message: `Invalid WatcherType ${type}` });
   }
 }
 
@@ -101,4 +117,20 @@ function readOneOfMulti(database: ZkDatabase, connection: ClientConnection, type
   if (outcome.err !== ErrorCode.OK) return { type: -1, err: outcome.err, body: { err: outcome.err } };
   if (type === OpCode.getData) return { type: OpCode.getData, err: 0, body: outcome.response as never };
   return { type: OpCode.getChildren, err: 0, body: outcome.response as never };
+}
+
+/**
+ * The user whoAmI reports for an id (AuthUtil.getUser): the provider's user name, which for
+ * `digest` is the part before the first colon and for `ip` the address; schemes without a
+ * provider (`super`) report an empty name.
+ */
+function userName(id: Id): string {
+  switch (id.scheme) {
+    case 'digest':
+      return id.id.split(':')[0]!;
+    case 'ip':
+      return id.id;
+    default:
+      return '';
+  }
 }

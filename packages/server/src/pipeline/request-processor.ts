@@ -68,6 +68,12 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   private readonly replicator: Replicator;
   /** Sessions whose closeSession came from their client (the others expired): only those get a reply. */
   private readonly closeRequested = new Set<bigint>();
+  /**
+   * The connection each in-flight write came from, per session, in proposal order. A reply
+   * goes back on that connection, as ZooKeeper answers on `request.cnxn`: if the client has
+   * moved to a new connection meanwhile, the reply is dropped with the old one.
+   */
+  private readonly writeOrigins = new Map<bigint, { cxid: number; connection: ClientConnection }[]>();
   private expiryTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -169,6 +175,15 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       const knownTimeoutMs = this.database.sessions.get(sessionId);
       if (knownTimeoutMs !== undefined) this.tracker.add(sessionId, knownTimeoutMs, this.nowMs());
     }
+    // ZooKeeper drops the session's current connection before it checks the password
+    // (processConnectRequest closes it, then reopenSession validates), so even a refused
+    // attempt moves the client off it; the session itself lives on.
+    const previous = this.connectionsBySession.get(sessionId);
+    if (previous !== undefined && previous !== connection) {
+      this.connectionsBySession.delete(sessionId);
+      previous.sessionId = undefined;
+      previous.close();
+    }
     const tracked = this.tracker.get(sessionId);
     const valid =
       tracked !== undefined && !tracked.closing && isSessionPasswordValid(sessionId, request.passwd) && this.database.sessions.has(sessionId);
@@ -180,12 +195,6 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     }
     this.tracker.touch(sessionId, this.nowMs());
     this.noteTouched(sessionId);
-    const previous = this.connectionsBySession.get(sessionId);
-    if (previous !== undefined && previous !== connection) {
-      this.connectionsBySession.delete(sessionId);
-      previous.sessionId = undefined;
-      previous.close();
-    }
     connection.sessionId = sessionId;
     this.connectionsBySession.set(sessionId, connection);
     this.sendConnectResponse(connection, sessionId, timeoutMs);
@@ -221,15 +230,18 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     }
     const header = request.header;
     if (request.kind === 'unsupported') {
-      // UnimplementedRequestProcessor: the request never got a zxid, so the reply carries −1.
-      connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.UNIMPLEMENTED, -1n), OpCode.error);
+      // UnimplementedRequestProcessor answers at once, outside the pipeline, and closes; the
+      // request never got a zxid, so the reply carries −1.
+      connection.sendNow(this.errorReply(header.xid, ErrorCode.UNIMPLEMENTED, -1n));
       connection.close();
       return;
     }
     this.noteTouched(sessionId);
     if (!this.tracker.touch(sessionId, this.nowMs())) {
+      // The session is closing (its closeSession is in flight, and will close the connection
+      // after answering): ZooKeeper's checkSession refuses further requests.
       connection.replyInOrder(header.xid, this.errorReply(header.xid, ErrorCode.SESSION_EXPIRED), OpCode.error);
-      connection.close();
+      if (this.tracker.get(sessionId) === undefined) connection.close();
       return;
     }
     if (request.kind === 'malformed') {
@@ -258,6 +270,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
           this.closeRequested.add(sessionId);
         }
         connection.awaitReply(header.xid, header.type);
+        this.noteOrigin(sessionId, header.xid, connection);
         if (header.type === OpCode.reconfig) {
           // Reconfiguration is off in a standalone server; the refusal is an error txn and takes a zxid.
           this.proposeError(sessionId, header.xid, ErrorCode.RECONFIG_DISABLED);
@@ -282,10 +295,31 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     }
     if (opKind(header.type) === 'write') {
       connection.awaitReply(header.xid, OpCode.error);
+      this.noteOrigin(sessionId, header.xid, connection);
       this.proposeError(sessionId, header.xid, ErrorCode.MARSHALLING_ERROR);
       return;
     }
     connection.read(header.xid, () => this.errorReply(header.xid, ErrorCode.MARSHALLING_ERROR), OpCode.error);
+  }
+
+  private noteOrigin(sessionId: bigint, cxid: number, connection: ClientConnection): void {
+    let origins = this.writeOrigins.get(sessionId);
+    if (origins === undefined) {
+      origins = [];
+      this.writeOrigins.set(sessionId, origins);
+    }
+    origins.push({ cxid, connection });
+  }
+
+  /** The connection that sent this committed write, if it was sent here. */
+  private takeOrigin(txn: Txn): ClientConnection | undefined {
+    const origins = this.writeOrigins.get(txn.sessionId);
+    if (origins === undefined) return undefined;
+    const index = origins.findIndex((origin) => origin.cxid === txn.cxid);
+    if (index < 0) return undefined;
+    const [origin] = origins.splice(index, 1);
+    if (origins.length === 0) this.writeOrigins.delete(txn.sessionId);
+    return origin!.connection;
   }
 
   private proposeError(sessionId: bigint, cxid: number, err: number): void {
@@ -294,6 +328,11 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
 
   handleClosed(connection: ClientConnection): void {
     this.connections.delete(connection);
+    for (const [sessionId, origins] of this.writeOrigins) {
+      const kept = origins.filter((origin) => origin.connection !== connection);
+      if (kept.length === 0) this.writeOrigins.delete(sessionId);
+      else if (kept.length !== origins.length) this.writeOrigins.set(sessionId, kept);
+    }
     this.database.tree.removeWatcher(connection);
     const sessionId = connection.sessionId;
     if (sessionId !== undefined && this.connectionsBySession.get(sessionId) === connection) {
@@ -366,26 +405,27 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       case OpCode.closeSession: {
         this.tracker.remove(txn.sessionId);
         const byClient = this.closeRequested.delete(txn.sessionId);
+        const origin = byClient ? this.takeOrigin(txn) : undefined;
+        origin?.complete(txn.cxid, this.reply(txn.cxid, OpCode.closeSession, outcome.err, undefined, zxid));
+        origin?.close();
         if (connection !== undefined) {
-          if (byClient) connection.complete(txn.cxid, this.reply(txn.cxid, OpCode.closeSession, outcome.err, undefined, zxid));
           this.connectionsBySession.delete(txn.sessionId);
           connection.close();
         }
         this.emit('session', byClient ? 'closed' : 'expired', txn.sessionId);
         return;
       }
-      case OpCode.check:
-        if (connection !== undefined && outcome.err === ErrorCode.OK) {
-          // A check outside a multi has no reply format: ZooKeeper fails to serialize its
-          // SetDataResponse (null stat) and drops the connection. No client library sends one.
-          connection.close();
-          return;
-        }
-        break;
     }
-    if (connection !== undefined && txn.sessionId !== 0n && this.isOrigin(txn)) {
-      connection.complete(txn.cxid, this.reply(txn.cxid, txn.type, outcome.err, outcome.response, zxid));
+    if (txn.sessionId === 0n || !this.isOrigin(txn)) return;
+    const origin = this.takeOrigin(txn);
+    if (origin === undefined) return;
+    if (txn.type === OpCode.check && outcome.err === ErrorCode.OK) {
+      // A check outside a multi has no reply format: ZooKeeper fails to serialize its
+      // SetDataResponse (null stat) and the connection gets no answer. No client library sends one.
+      origin.close();
+      return;
     }
+    origin.complete(txn.cxid, this.reply(txn.cxid, txn.type, outcome.err, outcome.response, zxid));
   }
 
   /** True when this server received the request: only it answers the client. */

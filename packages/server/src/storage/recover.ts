@@ -33,6 +33,9 @@ import type { LoadedSnapshot } from './snapshot-format.js';
 import { StorageError } from './storage-error.js';
 import type { Storage } from './storage.js';
 import { TxnCodecError, decodeTxn } from './txn-codec.js';
+import { isNextZxid } from './zxid.js';
+
+export { isNextZxid } from './zxid.js';
 
 /** How {@link recoverDatabase} builds and advances the caller's state `S`. */
 export interface RecoverOptions<S> {
@@ -70,14 +73,6 @@ export interface RecoveredDatabase<S> {
   lastZxid: number;
   /** Transactions replayed after the snapshot; ZooKeeper takes a fresh snapshot at start-up when there were any. */
   txnsAfterSnapshot: number;
-}
-
-const TWO_POW_32 = 0x1_0000_0000;
-
-/** Whether `next` may directly follow `previous` in a gap-free history. */
-export function isNextZxid(previous: number, next: number): boolean {
-  if (next === previous + 1) return true;
-  return Math.floor(next / TWO_POW_32) > Math.floor(previous / TWO_POW_32) && next % TWO_POW_32 === 1;
 }
 
 /**

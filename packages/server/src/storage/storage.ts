@@ -113,6 +113,10 @@ export interface Storage {
    * Removes every record with a zxid above `zxid`, and every snapshot above it
    * (they would contain the removed transactions), durably. Used when a
    * follower's log has a tail the new leader never committed (ZAB's TRUNC).
+   * Throws `LOG_GAP`, changing nothing, when the state at `zxid` could not be
+   * rebuilt afterwards (the log no longer holds what follows the newest
+   * snapshot at or below it). A crash part way leaves a consistent, longer
+   * history; truncating again finishes the job.
    */
   truncateAfter(zxid: number): Promise<void>;
 

@@ -30,7 +30,8 @@ class TcpChannel implements FrameChannel {
   }
 
   send(frame: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(encodeLengthPrefixed(frame));
+    // Nothing more goes out once the connection is closing (ended) or gone.
+    if (this.socket.writable) this.socket.write(encodeLengthPrefixed(frame));
   }
 
   pause(): void {

@@ -4,6 +4,7 @@ import { CliError, baseMessage, wrapError } from '../cli-error.js';
 import type { OptionSpec, ParsedArgs } from '../command-args.js';
 import type { Printer } from '../printer.js';
 import type { ShellSession } from '../session.js';
+import { assert } from '../../util/assert.js';
 
 /** What the shell offers commands that control the shell itself (history, printwatches, quit). */
 export interface ShellControl {
@@ -59,7 +60,7 @@ export const valued = (letter: string): OptionSpec => ({ letter, takesValue: tru
 /** The `i`-th word (0 is the command), known to exist because of `minArgs`. */
 export function arg(invocation: Invocation, index: number): string {
   const value = invocation.parsed.args[index];
-  if (value === undefined) throw new CliError(`missing argument ${index}`);
+  assert(value !== undefined, `word ${index} is within the command's minArgs`);
   return value;
 }
 

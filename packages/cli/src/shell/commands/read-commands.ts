@@ -37,10 +37,14 @@ export const lsCommand: Command = {
       if (printer.json) printer.result('', { path, paths });
       return;
     }
+    if (!has(invocation, 's')) {
+      const children = (await call(client.getChildren(path, watcher))).sort();
+      printer.result(`${javaList(children)}\n`, { path, children });
+      return;
+    }
     const { children, stat } = await call(client.getChildrenWithStat(path, watcher));
     children.sort();
-    const withStat = has(invocation, 's');
-    printer.result(`${javaList(children)}\n${withStat ? formatStat(stat) : ''}`, withStat ? { path, children, stat: statToJson(stat) } : { path, children });
+    printer.result(`${javaList(children)}\n${formatStat(stat)}`, { path, children, stat: statToJson(stat) });
   },
 };
 
@@ -141,10 +145,9 @@ export const syncCommand: Command = {
     try {
       await invocation.client.sync(path);
     } catch (error) {
-      const cliError = wrapError(error);
-      const errno = (cliError.cause as { errno?: number } | undefined)?.errno;
+      if (!(error instanceof ZkError)) throw error;
       // zkCli reports the result code on stdout rather than failing.
-      invocation.printer.result(`Sync has failed. rc=${errno ?? -1}\n`, { path, synced: false, rc: errno ?? -1 });
+      invocation.printer.result(`Sync has failed. rc=${error.errno}\n`, { path, synced: false, rc: error.errno });
       return;
     }
     invocation.printer.result('Sync is OK\n', { path, synced: true });
