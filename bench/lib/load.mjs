@@ -73,7 +73,8 @@ export async function runClosedLoop({ sessions, inFlight, durationMs, warmupMs =
       drainTimer = setTimeout(() => resolve(true), DRAIN_TIMEOUT_MS);
     };
     const endTimer = setTimeout(hardStop, warmupMs + durationMs + 50);
-    all.finally(() => clearTimeout(endTimer));
+    const clear = () => clearTimeout(endTimer);
+    all.then(clear, clear);
   });
   const hung = await Promise.race([all.then(() => false), timedOut]);
   clearTimeout(drainTimer);

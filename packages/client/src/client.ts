@@ -102,7 +102,10 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   /** @internal */
   readonly connection: ClientConnection;
 
-  /** Not for direct use: create clients with {@link createClient} or {@link connect}. */
+  /**
+   * Not for direct use: create clients with {@link createClient} or {@link connect}.
+   * @hidden
+   */
   constructor(
     connect: (emitter: EventEmitter<ZkClientEvents>) => ClientConnection,
     private readonly chroot: Chroot,

@@ -169,18 +169,75 @@ describe('every request type', () => {
     expect(notifications.length).toBeGreaterThanOrEqual(9);
   });
 
-  // A DataTree bug, reported to the tree's owner: ZooKeeper 3.8's WatchManager.containsWatcher
-  // ignores the watch mode, so checkWatches(Data) finds a persistent watch; our tree does not.
-  // `it.fails` keeps the case visible and starts failing once the tree is fixed.
-  it.fails('checkWatches(Data) finds a persistent watch, as in ZooKeeper', async () => {
-    const { connection } = await RawConnection.session(zkts.tcpPort);
-    try {
-      await connection.call(OpCode.create, { path: '/watched', data: null, acl: OPEN, flags: 0 });
-      await connection.call(OpCode.addWatch, { path: '/watched', mode: AddWatchMode.PERSISTENT });
-      const reply = await connection.call(OpCode.checkWatches, { path: '/watched', type: WatcherType.Data });
-      expect(reply.header.err).toBe(0);
-    } finally {
-      await connection.destroy();
-    }
+  // DataTree differences from ZooKeeper 3.8's WatchManager and DataTree, reported to the tree's
+  // owner. Each scenario is checked against Apache ZooKeeper (which must pass), and against zkts
+  // with `it.fails` (which passes while the difference exists and fails once it is fixed).
+  const treeDifferences: { name: string; scenario: (target: Target) => Promise<unknown>; expected: unknown }[] = [
+    {
+      name: 'checkWatches(Data) finds a persistent watch (containsWatcher ignores the mode)',
+      scenario: async (target) => {
+        const { connection } = await RawConnection.session(target.tcpPort);
+        await connection.call(OpCode.create, { path: '/persisted', data: null, acl: OPEN, flags: 0 });
+        await connection.call(OpCode.addWatch, { path: '/persisted', mode: AddWatchMode.PERSISTENT });
+        const reply = await connection.call(OpCode.checkWatches, { path: '/persisted', type: WatcherType.Data });
+        await connection.call(OpCode.delete, { path: '/persisted', version: -1 });
+        await connection.destroy();
+        return reply.header.err;
+      },
+      expected: 0,
+    },
+    {
+      name: "checkWatches finds another session's watch on the path (containsWatcher only asks whether the path is watched)",
+      scenario: async (target) => {
+        const a = (await RawConnection.session(target.tcpPort)).connection;
+        const b = (await RawConnection.session(target.tcpPort)).connection;
+        await a.call(OpCode.create, { path: '/watched-by-b', data: null, acl: OPEN, flags: 0 });
+        await b.call(OpCode.getData, { path: '/watched-by-b', watch: true });
+        const reply = await a.call(OpCode.checkWatches, { path: '/watched-by-b', type: WatcherType.Data });
+        await a.call(OpCode.delete, { path: '/watched-by-b', version: -1 });
+        await Promise.all([a.destroy(), b.destroy()]);
+        return reply.header.err;
+      },
+      expected: 0,
+    },
+    {
+      name: 'a standard watch set after a persistent one on the same path makes it one-shot (setWatcherMode(STANDARD))',
+      scenario: async (target) => {
+        const { connection } = await RawConnection.session(target.tcpPort);
+        const writer = (await RawConnection.session(target.tcpPort)).connection;
+        await connection.call(OpCode.create, { path: '/downgraded', data: null, acl: OPEN, flags: 0 });
+        await connection.call(OpCode.addWatch, { path: '/downgraded', mode: AddWatchMode.PERSISTENT });
+        await connection.call(OpCode.getData, { path: '/downgraded', watch: true });
+        await writer.call(OpCode.setData, { path: '/downgraded', data: null, version: -1 });
+        await writer.call(OpCode.setData, { path: '/downgraded', data: null, version: -1 });
+        // Any notification for those changes precedes this reply.
+        await connection.call(OpCode.exists, { path: '/downgraded', watch: false });
+        const events = connection.received.filter((frame) => frame.kind === 'notification').length;
+        await writer.call(OpCode.delete, { path: '/downgraded', version: -1 });
+        await Promise.all([connection.destroy(), writer.destroy()]);
+        return events;
+      },
+      expected: 1,
+    },
+    {
+      name: 'getAllChildrenNumber("") counts every key of the node map but "" (the root is also under "/")',
+      scenario: async (target) => {
+        const { connection } = await RawConnection.session(target.tcpPort);
+        const all = await connection.call(OpCode.getAllChildrenNumber, { path: '' });
+        const root = await connection.call(OpCode.getAllChildrenNumber, { path: '/' });
+        await connection.destroy();
+        return (all.body as { totalNumber: number }).totalNumber - (root.body as { totalNumber: number }).totalNumber;
+      },
+      expected: 1,
+    },
+  ];
+
+  it.each(treeDifferences)('ZooKeeper: $name', async ({ scenario, expected }) => {
+    expect(await scenario(apache)).toEqual(expected);
+  });
+
+  it.fails.each(treeDifferences)('zkts (tree differs, reported): $name', async ({ scenario, expected }) => {
+    const observed = await scenario(zkts);
+    expect(observed).toEqual(expected);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * Where recipe tests run: our standalone server in-process, or real Apache ZooKeeper in a JVM.
+ * Where recipe tests run: a 3-server zkts ensemble in-process, or real Apache ZooKeeper in a JVM.
  * Every contract test runs against each kind through this one factory, so switching `zkts` to
  * an in-process ensemble later touches only this file.
  */
 import { type ZkClient, type ZkClientOptions, createClient } from '@zkts/client';
-import { ZkServer } from '../../../server/src/index.js';
+import { startEnsemble } from '../../../server/src/index.js';
 import { startApacheZooKeeper } from '../../../../test-support/apache-zookeeper.js';
 import { fourLetterWord } from '../../../../test-support/four-letter-word.js';
 
@@ -47,15 +47,17 @@ export const fastClient: ZkClientOptions = { sessionTimeoutMs: 2_000, spinDelayM
 /** Starts a target of the given kind on free loopback ports. */
 export async function startTarget(kind: TargetKind): Promise<Target> {
   if (kind === 'zkts') {
-    const server = new ZkServer({ tcpPort: 0, wsPort: null, tickTimeMs: TICK_TIME_MS, maxClientConnections: 0 });
-    await server.start();
+    const ensemble = await startEnsemble({ voters: 3, tickTimeMs: TICK_TIME_MS, webSocket: false, serverOptions: { maxClientConnections: 0 } });
+    // Clients all use member 1 (a follower or the leader), so per-server figures such as `wchs`
+    // count every watch; writes still go through the leader and replicate to a quorum.
+    const member = ensemble.server(1)!;
     return {
       kind,
-      connectString: server.connectString,
+      connectString: member.connectString,
       supportsPersistentWatches: true,
-      killSession: (client) => killSession(server.connectString, client),
-      fourLetterWord: (word) => fourLetterWord('127.0.0.1', server.tcpPort, word),
-      stop: () => server.stop(),
+      killSession: (client) => killSession(ensemble.connectString, client),
+      fourLetterWord: (word) => fourLetterWord('127.0.0.1', member.tcpPort, word),
+      stop: () => ensemble.stop(),
     };
   }
   const zk = await startApacheZooKeeper({ tickTimeMs: TICK_TIME_MS, extraConfig: { maxClientCnxns: '0' } });
