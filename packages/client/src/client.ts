@@ -47,7 +47,7 @@ export interface WaitOptions extends CallOptions {
 export interface CreateOptions extends CallOptions {
   /** Default `PERSISTENT`. */
   readonly mode?: CreateModeName;
-  /** Default {@link Ids.OPEN_ACL_UNSAFE}. */
+  /** Default `OPEN_ACL_UNSAFE` of {@link Ids}: everyone may do everything. */
   readonly acl?: readonly ACL[];
   /** Time to live of a TTL node: required by, and only allowed with, the `*_WITH_TTL` modes. */
   readonly ttlMs?: number;

@@ -11,7 +11,7 @@ export interface CreateOp {
   readonly data?: NodeData;
   /** Default `PERSISTENT`. */
   readonly mode?: CreateModeName;
-  /** Default {@link Ids.OPEN_ACL_UNSAFE}. */
+  /** Default `OPEN_ACL_UNSAFE` of {@link Ids}: everyone may do everything. */
   readonly acl?: readonly ACL[];
   /** Required by, and only allowed with, the TTL modes. */
   readonly ttlMs?: number;

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_FRAME_BYTES } from '@zkts/protocol';
 
 /** Settings of one zkts server. Names follow zoo.cfg's keys, with units last. */
-export interface ZkServerOptions {
+export interface ZkServerOptions extends DurabilityOptions {
   /** Address the client listeners bind (zoo.cfg `clientPortAddress`). Default `127.0.0.1`. */
   host?: string;
   /** Raw TCP client port with ZooKeeper framing (zoo.cfg `clientPort`); 0 picks a free port. Default 2181. */
@@ -40,8 +40,24 @@ export interface ZkServerOptions {
   fourLetterWordWhitelist?: string[];
 }
 
+/** Where and how a server keeps its data (zoo.cfg's names). Without `dataDir` data lives in memory only. */
+export interface DurabilityOptions {
+  /** Snapshots and epoch files, and the transaction log unless `dataLogDir` is set (zoo.cfg `dataDir`). */
+  dataDir?: string;
+  /** The transaction log, ideally on its own device (zoo.cfg `dataLogDir`). */
+  dataLogDir?: string;
+  /** fsync every write before acknowledging it (zoo.cfg `forceSync`). Default true; false is an explicit, unsafe choice. */
+  forceSync?: boolean;
+  /** Transactions between snapshots (zoo.cfg `snapCount`). Default 100 000. */
+  snapCount?: number;
+  /** Snapshots (and the logs they need) kept by purging (zoo.cfg `autopurge.snapRetainCount`, at least 3). */
+  snapRetainCount?: number;
+  /** Hours between purges; 0 disables purging (zoo.cfg `autopurge.purgeInterval`). */
+  purgeIntervalHours?: number;
+}
+
 /** Options with every default applied. */
-export type ResolvedServerOptions = Required<Omit<ZkServerOptions, 'superDigest'>> & { superDigest: string | undefined };
+export type ResolvedServerOptions = Required<Omit<ZkServerOptions, 'superDigest' | keyof DurabilityOptions>> & { superDigest: string | undefined };
 
 /** Fills in ZooKeeper's defaults. */
 export function resolveServerOptions(options: ZkServerOptions = {}): ResolvedServerOptions {

@@ -7,6 +7,12 @@ import type { FrameChannel, FrameHandler } from './transport/frame-channel.js';
 import { RequestProcessor } from './pipeline/request-processor.js';
 import { ZkDatabase } from './database/zk-database.js';
 import { StandaloneReplicator } from './replication/standalone-replicator.js';
+import { FileStorage } from './storage/file-storage.js';
+import type { Storage } from './storage/storage.js';
+import { startAutoPurge, type AutoPurgeTask } from './storage/purge.js';
+import { recoverStandaloneDatabase } from './storage/durable-database.js';
+import { SnapshotScheduler } from './storage/snapshot-scheduler.js';
+import type { DurabilityOptions } from './server-options.js';
 import { ConnectionLimiter } from './transport/connection-limiter.js';
 import { answerFourLetterWord, FOUR_LETTER_WORDS } from './admin/four-letter-words.js';
 import type { AdminView, ServerStats } from './admin/server-stats.js';
@@ -32,28 +38,73 @@ export interface ZkServerEvents {
 export class ZkServer extends EventEmitter<ZkServerEvents> {
   /** The options in force, defaults applied. */
   readonly options: ResolvedServerOptions;
-  private readonly database = new ZkDatabase();
-  private readonly processor: RequestProcessor;
+  private database: ZkDatabase;
+  private processor!: RequestProcessor;
+  private storage: Storage | undefined;
+  private snapshots: SnapshotScheduler | undefined;
+  private autoPurge: AutoPurgeTask | undefined;
   private readonly limiter: ConnectionLimiter;
   private tcpListener: TcpListener | undefined;
   private wsListener: WsListener | undefined;
   private boundTcpPort: number | undefined;
   private boundWsPort: number | undefined;
   private startedAtMs = 0;
+  private stopping = false;
+  private readonly durability: DurabilityOptions;
 
   constructor(options: ZkServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.durability = options;
     this.limiter = new ConnectionLimiter(this.options.maxClientConnections);
-    this.processor = new RequestProcessor(this.database, this.options, (commit) =>
-      new StandaloneReplicator(this.database.lastProcessedZxid, commit),
-    );
-    this.processor.on('session', (kind, sessionId) => this.emit('session', kind, sessionId));
+    this.database = new ZkDatabase({ extendedTypesEnabled: this.options.extendedTypesEnabled });
+  }
+
+  /**
+   * With a `dataDir`, recovers the database from the newest valid snapshot and
+   * the log after it, and makes every write durable (fsync) before it is
+   * acknowledged. Without one, the server keeps its data in memory only.
+   */
+  private async openStorage(): Promise<void> {
+    const durability = this.durability;
+    if (durability.dataDir === undefined) return;
+    const storage = await FileStorage.open({
+      dataDir: durability.dataDir,
+      ...(durability.dataLogDir === undefined ? {} : { dataLogDir: durability.dataLogDir }),
+      forceSync: durability.forceSync ?? true,
+    });
+    const recovered = await recoverStandaloneDatabase(storage, this.options.extendedTypesEnabled);
+    this.database = recovered.state;
+    this.storage = storage;
+    this.snapshots = new SnapshotScheduler(storage, durability.snapCount ?? 100_000);
+    // As ZooKeeper's loadData: a fresh snapshot once the log had to be replayed, so the next start is quick.
+    if (recovered.snapshotFile === null || recovered.txnsAfterSnapshot > 0) await this.snapshots.takeNow(this.database);
+    this.autoPurge = startAutoPurge(storage, {
+      snapRetainCount: durability.snapRetainCount ?? 3,
+      purgeIntervalHours: durability.purgeIntervalHours ?? 0,
+    });
   }
 
   /** Binds the ports and starts serving. Resolves once both listeners are bound. */
   async start(): Promise<void> {
     this.startedAtMs = Date.now();
+    await this.openStorage();
+    this.processor = new RequestProcessor(this.database, this.options, (commit) =>
+      new StandaloneReplicator(
+        this.database.lastProcessedZxid,
+        (txn) => {
+          commit(txn);
+          this.snapshots?.afterCommit(this.database);
+        },
+        this.storage,
+        (error) => {
+          // ZooKeeper exits when its log cannot be made durable; we stop serving rather than acknowledge anything.
+          console.error(`zkts: transaction log failed, stopping: ${(error as Error).message}`);
+          void this.stop();
+        },
+      ),
+    );
+    this.processor.on('session', (kind, sessionId) => this.emit('session', kind, sessionId));
     this.processor.start();
     const accept = (channel: FrameChannel): FrameHandler | undefined => {
       if (!this.limiter.tryAcquire(channel.remoteAddress)) return undefined;
@@ -77,10 +128,16 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
 
   /** Closes every connection and listener. Sessions are not closed: a restarted server resumes them if they are durable. */
   async stop(): Promise<void> {
-    await this.processor.stop();
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.processor?.stop();
     await Promise.all([this.tcpListener?.close(), this.wsListener?.close()]);
     this.tcpListener = undefined;
     this.wsListener = undefined;
+    this.autoPurge?.stop();
+    await this.snapshots?.idle();
+    await this.storage?.close();
+    this.storage = undefined;
   }
 
   /** The bound TCP client port. */
@@ -116,8 +173,8 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
   private adminView(): AdminView {
     return this.processor.adminView(this.startedAtMs, () => ({
       clientPort: this.tcpPort,
-      dataDir: undefined,
-      dataLogDir: undefined,
+      dataDir: this.durability.dataDir,
+      dataLogDir: this.durability.dataLogDir ?? this.durability.dataDir,
       tickTimeMs: this.options.tickTimeMs,
       maxClientConnections: this.options.maxClientConnections,
       minSessionTimeoutMs: this.options.minSessionTimeoutMs,

@@ -2,7 +2,10 @@
  * Four-letter words on the TCP client port, compared with Apache ZooKeeper's answers for the same
  * tree, sessions and watches: exact where the figures are deterministic, same shape elsewhere.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NzkClient, nzk } from './support/nzk.js';
 import { startApache, startZkts, type Target } from './support/targets.js';
@@ -187,5 +190,24 @@ describe('four-letter words', () => {
     }
     await closed;
     expect(Buffer.concat(chunks).toString()).toBe('imok');
+  });
+
+  it('conf and dirs report the data directory and its size', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zkts-4lw-'));
+    const durable = await startZkts({ dataDir });
+    try {
+      const client = await NzkClient.connect(durable.connectString);
+      await client.create('/stored', Buffer.from('x'.repeat(100)));
+      await client.close();
+      const conf = await durable.fourLetterWord('conf');
+      expect(value(conf, 'dataDir', '=')).toBe(dataDir);
+      expect(value(conf, 'dataLogDir', '=')).toBe(dataDir);
+      const dirs = await durable.fourLetterWord('dirs');
+      expect(Number(value(dirs, 'datadir_size'))).toBeGreaterThan(100);
+      expect(value(dirs, 'logdir_size')).toBe(value(dirs, 'datadir_size'));
+    } finally {
+      await durable.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

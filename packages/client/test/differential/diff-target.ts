@@ -16,6 +16,7 @@ import {
   ZkError,
   connect,
 } from '../../src/index.js';
+import { isSequential, isTTL } from '../../src/create-mode.js';
 import { connectionOf } from '../../src/internal.js';
 import type { AclName, DiffMultiOp, DiffOp, PathRef } from './diff-op.js';
 import { AUTHENTICATED_SLOT, DIGEST_CREDENTIALS, SEQUENTIAL_PREFIX, SESSIONS_PER_TARGET, TTL_MS } from './generate.js';
@@ -38,8 +39,6 @@ const ACLS: Readonly<Record<AclName, readonly ACL[]>> = {
   creatorWorldRead: [...Ids.CREATOR_ALL_ACL, ...Ids.READ_ACL_UNSAFE],
 };
 
-const TTL_MODES: ReadonlySet<CreateModeName> = new Set(['PERSISTENT_WITH_TTL', 'PERSISTENT_SEQUENTIAL_WITH_TTL']);
-const SEQUENTIAL_MODES: ReadonlySet<CreateModeName> = new Set(['PERSISTENT_SEQUENTIAL', 'EPHEMERAL_SEQUENTIAL', 'PERSISTENT_SEQUENTIAL_WITH_TTL']);
 
 interface Slot {
   readonly client: ZkClient;
@@ -195,7 +194,7 @@ export class DiffTarget {
 
   /** Remembers a sequential node the server named, under the parent the op gave. */
   private noteCreated(ref: PathRef, mode: CreateModeName, createdPath: string): void {
-    if (!SEQUENTIAL_MODES.has(mode) || ref.kind !== 'fixed') return;
+    if (!isSequential(mode) || ref.kind !== 'fixed') return;
     const parent = ref.rel.slice(0, -SEQUENTIAL_PREFIX.length).replace(/\/$/, '');
     const list = this.sequential.get(parent) ?? [];
     list.push(createdPath);
@@ -219,7 +218,7 @@ export class DiffTarget {
     switch (op.type) {
       case 'create': {
         const path = this.resolve(op.path);
-        const options = { mode: op.mode, acl: ACLS[op.acl], ttlMs: TTL_MODES.has(op.mode) ? TTL_MS : undefined };
+        const options = { mode: op.mode, acl: ACLS[op.acl], ttlMs: isTTL(op.mode) ? TTL_MS : undefined };
         if (op.stat) {
           const created = await client.create(path, op.data, { ...options, stat: true });
           this.noteCreated(op.path, op.mode, created.path);
@@ -332,7 +331,7 @@ export class DiffTarget {
     const path = this.resolve(op.path);
     switch (op.type) {
       case 'create':
-        return { type: 'create', path, data: op.data, mode: op.mode, acl: ACLS[op.acl], ttlMs: TTL_MODES.has(op.mode) ? TTL_MS : undefined };
+        return { type: 'create', path, data: op.data, mode: op.mode, acl: ACLS[op.acl], ttlMs: isTTL(op.mode) ? TTL_MS : undefined };
       case 'delete':
         return { type: 'delete', path, version: op.version };
       case 'setData':

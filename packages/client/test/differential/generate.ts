@@ -4,6 +4,7 @@
  * Pure: the same seed always yields the same sequence.
  * @module
  */
+import { isSequential } from '../../src/create-mode.js';
 import type { CreateModeName, WatcherTypeName } from '../../src/index.js';
 import type { AclName, DataChoice, DiffMultiOp, DiffOp, DiffReadOp, PathRef } from './diff-op.js';
 import { type Rng, createRng } from './rng.js';
@@ -69,8 +70,6 @@ const MODE_WEIGHTS = {
   PERSISTENT_WITH_TTL: 8,
   PERSISTENT_SEQUENTIAL_WITH_TTL: 5,
 } as const satisfies Record<CreateModeName, number>;
-
-const SEQUENTIAL_MODES: ReadonlySet<CreateModeName> = new Set(['PERSISTENT_SEQUENTIAL', 'EPHEMERAL_SEQUENTIAL', 'PERSISTENT_SEQUENTIAL_WITH_TTL']);
 
 const MULTI_OP_WEIGHTS = { create: 40, delete: 20, setData: 20, check: 20 } as const satisfies Record<DiffMultiOp['type'], number>;
 
@@ -203,7 +202,7 @@ function coherentMulti(rng: Rng): DiffMultiOp[] {
 
 /** Sequential creates name a parent plus the prefix; the rest pick from the fixed paths (never the root). */
 function createPath(rng: Rng, mode: CreateModeName): PathRef {
-  if (SEQUENTIAL_MODES.has(mode)) {
+  if (isSequential(mode)) {
     const parent = rng.pick(SEQUENTIAL_PARENTS);
     return { kind: 'fixed', rel: parent === '' ? SEQUENTIAL_PREFIX : `${parent}/${SEQUENTIAL_PREFIX}` };
   }

@@ -35,14 +35,14 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
     id: 'watch-modes-per-path',
     description:
-      'ZooKeeper 3.8 keeps one watch mode per (session, path) (WatcherModeManager maps the pair to a single mode; ' +
-      'ZOOKEEPER-4466 lifted this in 3.9): a standard watch set where the session has a persistent or recursive one replaces it, ' +
-      'so after the standard watch fires the persistent one is gone on the server. zkts keeps both modes (3.9 behaviour). ' +
-      'Repro: seed 51, op #33 (s1.addWatch(<root>/a, PERSISTENT_RECURSIVE) at #4, s1.exists(<root>/a, watch) at #5, ' +
-      '<root>/a created at #24, then s0 creates <root>/a/s-0000000000: zkts notifies s1 NodeCreated, Apache does not); also seeds 2 (#63) and 4 (#78). ' +
-      'The same holds between PERSISTENT and PERSISTENT_RECURSIVE on one path: seeds 4 (#22), 17 (#86), 51 (#11) ' +
-      '(PERSISTENT then PERSISTENT_RECURSIVE on <root> by one session: Apache stops sending NodeChildrenChanged for <root>, zkts keeps sending it). ' +
-      'Worked around by putting persistent watches only on the root, one mode per session slot (slot 0 recursive, slot 1 persistent), and standard watches never on the root.',
+      'ZooKeeper 3.8 keeps one watch mode per (session, path) in each watch table (WatcherModeManager maps the pair to a single ' +
+      'mode; ZOOKEEPER-4466 lifted this in 3.9), so adding a watch of another mode replaces the first. zkts keeps both (3.9 behaviour). ' +
+      'Repro 1: s.addWatch(/a, w1, PERSISTENT_RECURSIVE); s.exists(/a, w2); t.setData(/a); t.create(/a/k): Apache notifies s of ' +
+      'NodeDataChanged /a only (the standard watch replaced the recursive one and was consumed), zkts also of NodeCreated /a/k. ' +
+      'Repro 2: s.addWatch(/b, PERSISTENT); s.addWatch(/b, PERSISTENT_RECURSIVE); t.create(/b/k): Apache sends NodeCreated /b/k only, ' +
+      'zkts also NodeChildrenChanged /b. In the run: ZKTS_DIFF_IGNORE_KNOWN=1 ZKTS_DIFF_SEED=158 (op #52) or =50 (op #88). ' +
+      'Worked around by putting persistent watches only on the root, one mode per session slot (slot 0 recursive, slot 1 persistent), ' +
+      'and standard watches never on the root.',
     excludes: (op) =>
       (op.type === 'addWatch' && (!isRoot(op.path) || op.mode !== (op.session === 0 ? 'PERSISTENT_RECURSIVE' : 'PERSISTENT'))) ||
       (isStandardWatch(op) && isRoot(op.path)),
@@ -50,22 +50,13 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
     id: 'remove-watches-partial',
     description:
-      'ZooKeeper 3.8 removeWatches (OpCode 18) with type Data or Children also removes the data or child part of the ' +
-      "session's PERSISTENT / PERSISTENT_RECURSIVE watch on the path (ZOOKEEPER-4471 stopped this in 3.9); the client still reports " +
-      'NO_WATCHER, having no one-shot watcher of that type, but on Apache the persistent watch stops firing. zkts leaves persistent watches alone. ' +
-      'Repro: seed 61, op #88: s1.addWatch(<root>, PERSISTENT_RECURSIVE) at #54, s1.removeAllWatches(<root>, Data) at #66 (NO_WATCHER on both), ' +
-      'then creates under <root>: zkts still notifies s1 (NodeCreated), Apache does not. Worked around by skipping Data/Children removals on the root.',
+      'ZooKeeper 3.8 removeWatches (OpCode 18, removeAllWatches) of type Data or Children also strips the data or child part of the ' +
+      "session's PERSISTENT / PERSISTENT_RECURSIVE watch on the path (ZOOKEEPER-4471 stopped this in 3.9). The client still reports " +
+      'NO_WATCHER (it has no one-shot watcher of that type) but on Apache the persistent watch stops firing; zkts leaves it alone. ' +
+      'Repro: s.addWatch(/d, PERSISTENT_RECURSIVE); s.removeAllWatches(/d, Data) -> NO_WATCHER on both; t.create(/d/k): ' +
+      'zkts notifies s of NodeCreated /d/k, Apache does not. Worked around by skipping Data/Children removals on the root.',
     skipsAt: (op, resolvedPath, root) =>
       op.type === 'removeAllWatches' && (op.watcherType === 'Data' || op.watcherType === 'Children') && resolvedPath === root,
-  },
-  {
-    id: 'remove-persistent-by-type',
-    description:
-      'ZooKeeper 3.8 answers removeWatches/checkWatches with WatcherType Persistent (4) or PersistentRecursive (5) with ' +
-      'MARSHALLING_ERROR and keeps the watch (the types arrived in 3.9, ZOOKEEPER-4472); zkts removes the watch and answers OK. ' +
-      'Repro: seed 41, op #47: s0.removeWatches(<root>/b, <its PERSISTENT watcher>, Persistent): Apache MARSHALLING_ERROR, ' +
-      'zkts OK plus PersistentWatchRemoved.',
-    excludes: (op) => (op.type === 'removeWatcher' || op.type === 'removeAllWatches') && (op.watcherType === 'Persistent' || op.watcherType === 'PersistentRecursive'),
   },
 ];
 

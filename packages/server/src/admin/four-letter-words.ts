@@ -1,5 +1,6 @@
 import { hostname, userInfo, type, arch, release, freemem, totalmem } from 'node:os';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AdminView, ConnectionStats, ServerStats } from './server-stats.js';
 
 /** The version string the `srvr`, `stat`, `mntr` and `envi` words report. */
@@ -65,6 +66,22 @@ function serverSummary(stats: ServerStats): string {
   );
 }
 
+/** Bytes of the files under `dir` (ZooKeeper's getDataDirSize/getLogDirSize); 0 without a directory. */
+function directoryBytes(dir: string | undefined): number {
+  if (dir === undefined) return 0;
+  let total = 0;
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) total += directoryBytes(path);
+      else if (entry.isFile()) total += statSync(path).size;
+    }
+  } catch {
+    // A directory removed or unreadable while we look counts as empty.
+  }
+  return total;
+}
+
 function openFileDescriptorCount(): number | undefined {
   try {
     return readdirSync('/proc/self/fd').length;
@@ -103,9 +120,9 @@ function conf(view: AdminView): string {
     `clientPort=${c.clientPort}\n` +
     'secureClientPort=-1\n' +
     `dataDir=${c.dataDir ?? ''}\n` +
-    'dataDirSize=0\n' +
-    `dataLogDir=${c.dataLogDir ?? c.dataDir ?? ''}\n` +
-    'dataLogSize=0\n' +
+    `dataDirSize=${directoryBytes(c.dataDir)}\n` +
+    `dataLogDir=${c.dataLogDir ?? ''}\n` +
+    `dataLogSize=${directoryBytes(c.dataLogDir)}\n` +
     `tickTime=${c.tickTimeMs}\n` +
     `maxClientCnxns=${c.maxClientConnections}\n` +
     `minSessionTimeout=${c.minSessionTimeoutMs}\n` +
@@ -193,8 +210,10 @@ export function answerFourLetterWord(word: string, view: AdminView, whitelist: r
       return conf(view);
     case 'envi':
       return envi();
-    case 'dirs':
-      return 'datadir_size: 0\nlogdir_size: 0\n';
+    case 'dirs': {
+      const c = view.config();
+      return `datadir_size: ${directoryBytes(c.dataDir)}\nlogdir_size: ${directoryBytes(c.dataLogDir)}\n`;
+    }
     case 'dump':
       return dump(view);
     case 'srst':

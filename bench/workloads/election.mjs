@@ -1,0 +1,27 @@
+// Election at start-up: the time from spawning three fresh servers until one leads and the
+// other two follow and serve (process start + election + sync; for ZooKeeper that includes JVM
+// start). The main cluster's own start is the first sample; more come from fresh clusters.
+import { Cluster } from '../lib/cluster.mjs';
+import { median } from '../lib/stats.mjs';
+
+/** Records the election samples: `first` from the main cluster, then `extraRuns` fresh starts. */
+export async function runElection(ctx, target, firstMs) {
+  if (!ctx.selected('election')) return;
+  const samples = [firstMs];
+  for (let run = 0; run < ctx.plan.election.extraRuns; run++) {
+    ctx.progress.status(`${target.label} election: fresh ensemble ${run + 2}`);
+    const cluster = await Cluster.start(target, ctx.clusterOptions);
+    samples.push(cluster.startupMs);
+    await cluster.stop();
+  }
+  ctx.record({
+    workload: 'election',
+    client: '-',
+    sessions: 0,
+    inFlight: 0,
+    ok: samples.length,
+    failed: 0,
+    p50Ms: median(samples),
+    extra: { unit: 'fresh starts; p50 = median spawn-to-leader time', samplesMs: samples.map((ms) => Math.round(ms)) },
+  });
+}
