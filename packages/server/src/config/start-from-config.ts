@@ -3,6 +3,7 @@ import { ZkServer } from '../zk-server.js';
 import { QuorumServer, type EnsembleMember } from '../ensemble/quorum-server.js';
 import type { ZkServerOptions } from '../server-options.js';
 import type { EnsembleStorage } from '../ensemble/ensemble-state.js';
+import { FileEnsembleStorage } from '../ensemble/file-ensemble-storage.js';
 
 /** A started server of either kind, as the CLI drives it. */
 export interface RunningServer {
@@ -10,6 +11,8 @@ export interface RunningServer {
   readonly mode: string;
   readonly tcpPort: number;
   readonly wsPort: number | undefined;
+  /** The bound HTTP admin port, when `admin.serverPort` is set (ensemble members). */
+  readonly adminPort?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -29,6 +32,12 @@ export function clientOptionsFromConfig(config: ServerConfig): ZkServerOptions {
   if (config.maxSessionTimeoutMs !== undefined) options.maxSessionTimeoutMs = config.maxSessionTimeoutMs;
   if (config.maxFrameBytes !== undefined) options.maxFrameBytes = config.maxFrameBytes;
   if (config.superDigest !== undefined) options.superDigest = config.superDigest;
+  if (config.dataDir !== undefined) options.dataDir = config.dataDir;
+  if (config.dataLogDir !== undefined) options.dataLogDir = config.dataLogDir;
+  options.forceSync = config.forceSync;
+  options.snapCount = config.snapCount;
+  options.snapRetainCount = config.snapRetainCount;
+  options.purgeIntervalHours = config.purgeIntervalHours;
   return options;
 }
 
@@ -49,13 +58,23 @@ export async function startFromConfig(config: ServerConfig, storage?: EnsembleSt
     quorumPort: server.quorumPort,
     role: server.role,
   }));
+  const ensembleStorage =
+    storage ??
+    (config.dataDir === undefined
+      ? undefined
+      : await FileEnsembleStorage.open({
+          dataDir: config.dataDir,
+          ...(config.dataLogDir === undefined ? {} : { dataLogDir: config.dataLogDir }),
+          forceSync: config.forceSync,
+        }));
   const server = new QuorumServer({
     ...clientOptions,
     serverId: config.myid,
     members,
     initLimit: config.initLimit,
+    ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
     syncLimit: config.syncLimit,
-    ...(storage === undefined ? {} : { storage }),
+    ...(ensembleStorage === undefined ? {} : { storage: ensembleStorage }),
   });
   await server.start();
   return {
@@ -64,6 +83,7 @@ export async function startFromConfig(config: ServerConfig, storage?: EnsembleSt
     },
     tcpPort: server.tcpPort,
     wsPort: server.wsPort,
+    adminPort: server.adminPort,
     stop: () => server.stop(),
   };
 }

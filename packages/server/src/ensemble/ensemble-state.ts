@@ -1,18 +1,29 @@
 import type { LogEntry, PersistBatch, Snapshot } from '@zkts/consensus';
+import type { ZkDatabase } from '../database/zk-database.js';
+import { restoreDatabaseSnapshot } from './database-snapshot.js';
 
-/** What a member recovers at start: epochs, the newest snapshot, and the log after it. */
+/** What a member recovers at start: epochs, the database of the newest snapshot, and the log after it. */
 export interface RecoveredEnsembleState {
   acceptedEpoch: number;
   currentEpoch: number;
-  snapshot: Snapshot | undefined;
+  /** The database restored from the newest snapshot, if there is one. */
+  database: ZkDatabase | undefined;
+  /** Zxid of that snapshot (0 without one). */
+  snapshotZxid: number;
+  /** Log entries after the snapshot, possibly with an uncommitted tail. */
   log: LogEntry[];
 }
 
 /** Durable state of an ensemble member, as the consensus core asks for it. */
 export interface EnsembleStorage {
-  recover(): Promise<RecoveredEnsembleState>;
-  /** Makes a Ready's persist batch durable (fsync) before the driver sends anything. */
-  persist(batch: PersistBatch): Promise<void>;
+  recover(extendedTypesEnabled: boolean): Promise<RecoveredEnsembleState>;
+  /**
+   * Makes a Ready's persist batch durable (fsync) before the driver sends anything.
+   * With a snapshot in the batch, `database` is the database just installed from it.
+   */
+  persist(batch: PersistBatch, database: ZkDatabase): Promise<void>;
+  /** Releases files. */
+  close(): Promise<void>;
 }
 
 /**
@@ -25,8 +36,19 @@ export class MemoryEnsembleStorage implements EnsembleStorage {
   private snapshot: Snapshot | undefined;
   private log: LogEntry[] = [];
 
-  recover(): Promise<RecoveredEnsembleState> {
-    return Promise.resolve({ acceptedEpoch: this.acceptedEpoch, currentEpoch: this.currentEpoch, snapshot: this.snapshot, log: [...this.log] });
+  recover(extendedTypesEnabled: boolean): Promise<RecoveredEnsembleState> {
+    const snapshot = this.snapshot;
+    return Promise.resolve({
+      acceptedEpoch: this.acceptedEpoch,
+      currentEpoch: this.currentEpoch,
+      database: snapshot === undefined ? undefined : restoreDatabaseSnapshot(snapshot.data, { extendedTypesEnabled }),
+      snapshotZxid: snapshot?.zxid ?? 0,
+      log: [...this.log],
+    });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   persist(batch: PersistBatch): Promise<void> {
@@ -53,17 +75,21 @@ export class EnsembleState implements EnsembleStorage {
     this.storage = storage ?? new MemoryEnsembleStorage();
   }
 
-  recover(): Promise<RecoveredEnsembleState> {
-    return this.storage.recover();
+  recover(extendedTypesEnabled: boolean): Promise<RecoveredEnsembleState> {
+    return this.storage.recover(extendedTypesEnabled);
   }
 
-  persist(batch: PersistBatch): Promise<void> {
+  close(): Promise<void> {
+    return this.storage.close();
+  }
+
+  persist(batch: PersistBatch, database: ZkDatabase): Promise<void> {
     const empty =
       batch.snapshot === undefined &&
       batch.truncateAfterZxid === undefined &&
       batch.entries.length === 0 &&
       batch.acceptedEpoch === undefined &&
       batch.currentEpoch === undefined;
-    return empty ? Promise.resolve() : this.storage.persist(batch);
+    return empty ? Promise.resolve() : this.storage.persist(batch, database);
   }
 }

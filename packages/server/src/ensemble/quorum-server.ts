@@ -10,6 +10,10 @@ import type { FrameChannel, FrameHandler } from '../transport/frame-channel.js';
 import { answerFourLetterWord, FOUR_LETTER_WORDS } from '../admin/four-letter-words.js';
 import { decodeTxn } from '../storage/txn-codec.js';
 import { EnsembleReplicator } from './ensemble-replicator.js';
+import { AdminHttpServer } from '../admin/admin-http-server.js';
+
+/** Commands of the HTTP admin endpoint. */
+const ADMIN_COMMANDS = ['ruok', 'isro', 'srvr', 'stat', 'mntr', 'conf', 'cons', 'wchs', 'hash', 'leader'];
 import { PeerChannel, PeerNetwork, type PeerAddress } from './peer-network.js';
 import { decodeServerMessage, encodeServerMessage } from './server-messages.js';
 import { encodeDatabaseSnapshot, restoreDatabaseSnapshot } from './database-snapshot.js';
@@ -39,10 +43,17 @@ export interface QuorumServerOptions extends ZkServerOptions {
   consensusTickMs?: number;
   /** How long an election waits for a better vote once a quorum agrees. Default 50 ms (ZooKeeper: 200 ms). */
   electionFinalizeWaitMs?: number;
+  /**
+   * How often a LOOKING member re-sends its vote and a new follower its FOLLOWERINFO while
+   * unanswered. Default 50 ms: a follower that decided before its leader did is heard quickly.
+   */
+  electionResendMs?: number;
   /** Committed transactions kept to sync a lagging follower by DIFF; beyond it, SNAP. Default 100 000. */
   maxLogEntriesForDiff?: number;
   /** Durable state: epochs and log. Default: in memory (kept across `stop`/`start` of this object). */
   storage?: EnsembleStorage;
+  /** Port of the HTTP admin endpoint (`/commands/<name>`, as ZooKeeper's AdminServer); undefined disables it, 0 picks one. */
+  adminPort?: number;
 }
 
 /** Events of an ensemble member. */
@@ -74,6 +85,8 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
   private tcpListener: TcpListener | undefined;
   private wsListener: WsListener | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
+  private adminServer: AdminHttpServer | undefined;
+  private boundAdminPort: number | undefined;
   private boundTcpPort: number | undefined;
   private boundWsPort: number | undefined;
   private processingReady = false;
@@ -103,8 +116,8 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
     assert(!this.running, 'server already running');
     this.running = true;
     this.startedAtMs = Date.now();
-    const recovered = await this.state.recover();
-    this.database = recovered.snapshot === undefined ? new ZkDatabase({ extendedTypesEnabled: this.options.extendedTypesEnabled }) : restoreDatabaseSnapshot(recovered.snapshot.data, this.options);
+    const recovered = await this.state.recover(this.options.extendedTypesEnabled);
+    this.database = recovered.database ?? new ZkDatabase({ extendedTypesEnabled: this.options.extendedTypesEnabled });
     const ticksOf = (ms: number) => Math.max(1, Math.round(ms / this.consensusTickMs));
     const members = this.quorumOptions.members;
     this.peer = new QuorumPeer({
@@ -114,13 +127,13 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
       initLimit: ticksOf((this.quorumOptions.initLimit ?? 10) * this.options.tickTimeMs),
       syncLimit: ticksOf((this.quorumOptions.syncLimit ?? 5) * this.options.tickTimeMs),
       finalizeWaitTicks: ticksOf(this.quorumOptions.electionFinalizeWaitMs ?? 50),
-      electionResendTicks: ticksOf(200),
+      electionResendTicks: ticksOf(this.quorumOptions.electionResendMs ?? 50),
       maxLogEntriesForDiff: this.quorumOptions.maxLogEntriesForDiff ?? 100_000,
       persisted: {
         acceptedEpoch: recovered.acceptedEpoch,
         currentEpoch: recovered.currentEpoch,
         log: recovered.log,
-        snapshotZxid: recovered.snapshot?.zxid ?? 0,
+        snapshotZxid: recovered.snapshotZxid,
       },
       rng: createRng((Date.now() ^ (this.serverId << 20)) >>> 0),
     });
@@ -146,6 +159,10 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
     );
     await this.network.start();
     await this.startClientListeners();
+    if (this.quorumOptions.adminPort !== undefined) {
+      this.adminServer = new AdminHttpServer(ADMIN_COMMANDS, (command) => this.adminCommand(command));
+      this.boundAdminPort = await this.adminServer.listen(this.quorumOptions.adminPort, this.options.host);
+    }
     this.processor.start();
     this.tickTimer = setInterval(() => {
       this.peer.tick();
@@ -163,9 +180,17 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
     this.serving = false;
     await this.processor.stop();
     await this.network.close();
-    await Promise.all([this.tcpListener?.close(), this.wsListener?.close()]);
+    await Promise.all([this.tcpListener?.close(), this.wsListener?.close(), this.adminServer?.close()]);
     this.tcpListener = undefined;
     this.wsListener = undefined;
+    this.adminServer = undefined;
+    await this.processingIdle();
+    await this.state.close();
+  }
+
+  /** Resolves once no Ready is being persisted. */
+  private async processingIdle(): Promise<void> {
+    while (this.processingReady) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   /** Cuts peer traffic with these members (test partitions). */
@@ -183,8 +208,9 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
     return this.peer.state;
   }
 
-  /** The mode `srvr` reports. */
+  /** The mode `srvr` reports: a member that is not synced with a leader (not serving) is `looking`. */
   get mode(): ServerMode {
+    if (!this.serving) return 'looking';
     switch (this.peer.state) {
       case 'LEADING':
         return 'leader';
@@ -252,6 +278,51 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
     if (this.options.wsPort !== null) {
       this.wsListener = new WsListener({ accept }, this.options.maxFrameBytes);
       this.boundWsPort = await this.wsListener.listen(this.options.wsPort, this.options.host);
+    }
+  }
+
+  /** The bound HTTP admin port, when enabled. */
+  get adminPort(): number | undefined {
+    return this.boundAdminPort;
+  }
+
+  private adminCommand(command: string): Record<string, unknown> | undefined {
+    const stats = { ...this.processor.stats(this.startedAtMs), mode: this.mode };
+    switch (command) {
+      case 'ruok':
+        return {};
+      case 'isro':
+        return { read_only: false };
+      case 'hash':
+        return { digests: [{ zxid: this.database.lastProcessedZxid, digest: this.treeDigest() }] };
+      case 'leader':
+        return { is_leader: this.peer.state === 'LEADING', leader_id: this.peer.leaderId ?? null, epoch: this.peer.epoch };
+      case 'stat':
+      case 'srvr':
+      case 'mntr':
+      case 'cons':
+      case 'wchs':
+      case 'conf':
+        return {
+          server_id: this.serverId,
+          server_state: stats.mode,
+          zxid: this.database.lastProcessedZxid,
+          epoch: this.peer.epoch,
+          znode_count: stats.nodeCount,
+          watch_count: stats.watchCount,
+          ephemerals_count: stats.ephemeralCount,
+          global_sessions: stats.sessionCount,
+          num_alive_connections: stats.connectionCount,
+          outstanding_requests: stats.outstandingRequests,
+          packets_received: stats.packetsReceived,
+          packets_sent: stats.packetsSent,
+          uptime: stats.uptimeMs,
+          tick_time: this.options.tickTimeMs,
+          client_port: this.boundTcpPort,
+          connections: command === 'cons' ? stats.connections : undefined,
+        };
+      default:
+        return undefined;
     }
   }
 
@@ -330,7 +401,7 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
       this.database = restoreDatabaseSnapshot(rd.persist.snapshot.data, this.options);
       this.processor.replaceDatabase(this.database);
     }
-    await this.state.persist(rd.persist);
+    await this.state.persist(rd.persist, this.database);
     for (const { to, msg } of rd.messages) this.network.send(to, PeerChannel.CONSENSUS, encodePeerMessage(msg));
     for (const entry of rd.commits) this.applyCommit(entry);
     this.replicator.syncsDone(rd.syncsDone);
