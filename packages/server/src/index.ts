@@ -10,3 +10,17 @@ export { QuorumServer, type QuorumServerOptions, type EnsembleMember, type Serve
 export { startEnsemble, EmbeddedEnsemble, type EmbeddedEnsembleOptions } from './ensemble/embedded-ensemble.js';
 export { MemoryEnsembleStorage, type EnsembleStorage, type RecoveredEnsembleState } from './ensemble/ensemble-state.js';
 export { startFromConfig, clientOptionsFromConfig, type RunningServer } from './config/start-from-config.js';
+export { FileStorage, type FileStorageOptions } from './storage/file-storage.js';
+export { MemoryStorage } from './storage/memory-storage.js';
+export { FaultyStorage } from './storage/faulty-storage.js';
+export type { Storage, LogRecord, SnapshotInfo, StorageStats } from './storage/storage.js';
+export { StorageError } from './storage/storage-error.js';
+export { encodeTxn, decodeTxn, TxnCodecError } from './storage/txn-codec.js';
+export { recoverDatabase, type RecoverOptions, type RecoveredDatabase } from './storage/recover.js';
+export { startAutoPurge } from './storage/purge.js';
+export { formatTxnLog } from './storage/format-txn-log.js';
+export { formatSnapshot } from './storage/format-snapshot.js';
+export { FileEnsembleStorage } from './ensemble/file-ensemble-storage.js';
+export type { Txn, TxnRequest, Replicator } from './replication/replicator.js';
+export { ZkDatabase, type TxnOutcome } from './database/zk-database.js';
+export type { DurabilityOptions } from './server-options.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, type ServerConfig, loadServerConfig, startFromConfig } from '@zkts/server';
+import { ConfigError, type ServerConfig, formatSnapshot, formatTxnLog, loadServerConfig, startFromConfig } from '@zkts/server';
 import { clientEndpoint, formatEndpoint } from './config-endpoint.js';
 import { sendFourLetterWord } from './four-letter-word.js';
 
@@ -19,7 +19,9 @@ const DEFAULT_CONFIG = 'zoo.cfg';
 const USAGE =
   'Usage: zk-server <command>\n' +
   '  start [zoo.cfg]    start the server a zoo.cfg describes, in the foreground (Ctrl-C stops it)\n' +
-  '  status [zoo.cfg]   ask the configured server for its mode (standalone, leader, follower, observer)\n';
+  '  status [zoo.cfg]   ask the configured server for its mode (standalone, leader, follower, observer)\n' +
+  '  log-dump <file>    print a transaction log file, like ZooKeeper\'s LogFormatter\n' +
+  '  snapshot-dump <file> [-d]  print a snapshot file, like ZooKeeper\'s SnapshotFormatter (-d: with data)\n';
 
 /**
  * The `zk-server` command: `start` runs a server from a zoo.cfg until `io.shutdown`
@@ -32,6 +34,7 @@ export async function runZkServer(argv: readonly string[], io: ZkServerIo): Prom
     (command === undefined ? io.stderr : io.stdout).write(USAGE);
     return command === undefined ? EXIT_BAD_INVOCATION : 0;
   }
+  if (command === 'log-dump' || command === 'snapshot-dump') return dump(command, configArg, extra, io);
   if (extra.length > 0 || (command !== 'start' && command !== 'status')) {
     io.stderr.write(`zk-server: unexpected arguments: ${argv.join(' ')}\n${USAGE}`);
     return EXIT_BAD_INVOCATION;
@@ -47,6 +50,23 @@ export async function runZkServer(argv: readonly string[], io: ZkServerIo): Prom
     return EXIT_BAD_INVOCATION;
   }
   return command === 'start' ? start(config, io) : status(config, io);
+}
+
+/** Prints a log or snapshot file in readable form; exit 1 with a message when it cannot be read. */
+async function dump(command: 'log-dump' | 'snapshot-dump', file: string | undefined, extra: readonly string[], io: ZkServerIo): Promise<number> {
+  const dumpData = extra.includes('-d');
+  if (file === undefined || extra.some((arg) => arg !== '-d') || (command === 'log-dump' && dumpData)) {
+    io.stderr.write(`zk-server: ${command} needs one file\n${USAGE}`);
+    return EXIT_BAD_INVOCATION;
+  }
+  try {
+    const lines = command === 'log-dump' ? formatTxnLog(file) : formatSnapshot(file, { dumpData });
+    for await (const line of lines) io.stdout.write(`${line}\n`);
+    return 0;
+  } catch (error) {
+    io.stderr.write(`zk-server: ${(error as Error).message}\n`);
+    return 1;
+  }
 }
 
 /** Starts the server, reports where it listens, and stops it on shutdown. */
