@@ -129,8 +129,11 @@ describe('@zkts/client against Apache ZooKeeper 3.8 and zkts, op by op', () => {
     expect(differences).toEqual([]);
   }, 300_000);
 
-  test('no known differences remain', () => {
-    for (const known of KNOWN_DIFFERENCES) console.log(`known difference ${known.id}: ${known.description}`);
-    expect(KNOWN_DIFFERENCES.map((known) => known.id)).toEqual([]);
+  // zkts deliberately keeps ZooKeeper 3.9's fixed watch semantics (ZOOKEEPER-4466 and -4471) where the
+  // 3.8.0 server under test still has the bugs; docs/protocol-compatibility.md lists them. Any other
+  // difference must be fixed, not added here.
+  test('only the documented intended differences (ZooKeeper 3.9 watch fixes) remain', () => {
+    for (const known of KNOWN_DIFFERENCES) console.log(`intended difference ${known.id}: ${known.description}`);
+    expect(KNOWN_DIFFERENCES.map((known) => known.id)).toEqual(['watch-modes-per-path', 'remove-watches-partial']);
   });
 });
