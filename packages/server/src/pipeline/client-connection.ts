@@ -142,13 +142,21 @@ export class ClientConnection implements FrameHandler {
   onFrame(frame: Uint8Array): void {
     if (this.closed || this.closing) return;
     this.packetsReceived++;
-    if (!this.handshakeDone) {
-      this.handshakeDone = true;
-      clearTimeout(this.handshakeTimer);
-      this.host.handleConnect(this, frame);
-      return;
+    try {
+      if (!this.handshakeDone) {
+        this.handshakeDone = true;
+        clearTimeout(this.handshakeTimer);
+        this.host.handleConnect(this, frame);
+        return;
+      }
+      this.host.handleRequest(this, frame);
+    } catch (error) {
+      // A request the server failed to handle must not leave the client waiting on an open
+      // connection, nor take down the other clients: log it and drop this connection only,
+      // as ZooKeeper closes a connection whose request processing threw.
+      console.error(`zkts: closing connection from ${this.remoteAddress} after an internal error:`, error);
+      this.close();
     }
-    this.host.handleRequest(this, frame);
   }
 
   /** The connection carries a four-letter word instead of a session; it counts as one packet. */
