@@ -24,3 +24,5 @@ export { FileEnsembleStorage } from './ensemble/file-ensemble-storage.js';
 export type { Txn, TxnRequest, Replicator } from './replication/replicator.js';
 export { ZkDatabase, type TxnOutcome } from './database/zk-database.js';
 export type { DurabilityOptions } from './server-options.js';
+export type { ServerStats, ConnectionStats, AdminView, ServerConfigFigures } from './admin/server-stats.js';
+export { AdminHttpServer, type AdminCommandHandler } from './admin/admin-http-server.js';

@@ -27,6 +27,7 @@ export function clientOptionsFromConfig(config: ServerConfig): ZkServerOptions {
     tickTimeMs: config.tickTimeMs,
     maxClientConnections: config.maxClientCnxns,
     extendedTypesEnabled: config.extendedTypesEnabled,
+    fourLetterWordWhitelist: config.fourLetterWordWhitelist,
   };
   if (config.minSessionTimeoutMs !== undefined) options.minSessionTimeoutMs = config.minSessionTimeoutMs;
   if (config.maxSessionTimeoutMs !== undefined) options.maxSessionTimeoutMs = config.maxSessionTimeoutMs;
