@@ -69,6 +69,11 @@ function chooseTargets(requested) {
   return targets;
 }
 
+/** The first lines of an error and where it came from, for a crashed workload's row. */
+function describeError(error) {
+  return String(error?.stack ?? error).split('\n').slice(0, 3).map((line) => line.trim()).join(' | ');
+}
+
 function summarize(row) {
   if (row.crashed) return `${row.target} ${row.workload}: CRASHED ${row.crashed}`;
   const load = loadLabel(row);
@@ -76,6 +81,7 @@ function summarize(row) {
   if (row.opsPerSec !== undefined) parts.push(`${fmtInt(row.opsPerSec)} ops/s`);
   if (row.p50Ms !== undefined) parts.push(`p50 ${fmtMs(row.p50Ms)} ms`);
   if (row.p99Ms !== undefined) parts.push(`p99 ${fmtMs(row.p99Ms)} p99.9 ${fmtMs(row.p999Ms)} ms`);
+  if (row.workload === 'election') parts.push(`every server accepting sessions ${fmtMs(row.extra?.sessionsReadyMedianMs)} ms`);
   if (row.workload === 'failover') parts.push(`new leader ${fmtMs(row.extra?.newLeaderMedianMs)} ms, ${row.extra?.failedWritesDuringFailover} writes failed over`);
   if (row.workload === 'memory') parts.push(`RSS ${fmtInt(row.extra?.rssBytesPer100k / 1048576)} MB, heap ${fmtInt(row.extra?.heapBytesPer100k / 1048576)} MB per 100k znodes`);
   if (row.workload === 'recovery') parts.push(`ensemble restart ${fmtMs(row.extra?.ensembleRestartMs)} ms, snapshot ${fmtInt(row.extra?.snapshotBytes)} B`);
@@ -125,13 +131,21 @@ async function main() {
     if (!cluster.durable) {
       notes.push(`${target.label} ran without fsync: its ensemble members have no durable storage yet (startFromConfig keeps the log in memory), so its write figures exclude disk cost and the whole-ensemble restart could not be measured.`);
     }
-    const workloads = [runBasic, runChurn, runWatchFanout, runLock, runFailover, runMemory, runRecovery];
+    const workloads = [
+      ['basic', runBasic],
+      ['churn', runChurn],
+      ['watch', runWatchFanout],
+      ['lock', runLock],
+      ['failover', runFailover],
+      ['memory', runMemory],
+      ['recovery', runRecovery],
+    ];
     try {
-      for (const workload of workloads) {
+      for (const [name, workload] of workloads) {
         try {
           await workload(ctx, cluster);
         } catch (error) {
-          ctx.record({ workload: workload.name.replace(/^run/, '').toLowerCase(), client: '-', failed: 0, crashed: String(error?.stack ?? error).split('\n').slice(0, 3).join(' | ') });
+          ctx.record({ workload: name, client: '-', failed: 0, crashed: describeError(error) });
         }
       }
     } finally {
@@ -139,9 +153,9 @@ async function main() {
       await cluster.stop();
     }
     try {
-      await runElection(ctx, target, cluster.startupMs);
+      await runElection(ctx, target, cluster);
     } catch (error) {
-      ctx.record({ workload: 'election', client: '-', failed: 0, crashed: String(error?.message ?? error).split('\n')[0] });
+      ctx.record({ workload: 'election', client: '-', failed: 0, crashed: describeError(error) });
     }
   }
   if (args.smoke) notes.push('Smoke run: short durations, small loads, one failover run and no recovery; figures are indicative only.');
@@ -150,13 +164,16 @@ async function main() {
   const paths = results.finish({ runtimeMs, notes });
   progress.line(`done in ${(runtimeMs / 1000).toFixed(1)} s: ${paths.latestPath} (also ${paths.mdPath}, ${paths.jsonlPath}, ${paths.svgPath})`);
   clearTimeout(watchdog);
-  if (unexpectedFailures > 0) {
-    progress.line(`${unexpectedFailures} measurement(s) had failed operations or crashed; see ${paths.latestPath}`);
-    process.exitCode = 1;
-  }
+  if (unexpectedFailures > 0) progress.line(`${unexpectedFailures} measurement(s) had failed operations or crashed; see ${paths.latestPath}`);
+  return unexpectedFailures > 0 ? 1 : 0;
 }
 
-main().catch((error) => {
-  console.error(error?.stack ?? error);
-  process.exitCode = 2;
-});
+// Exit explicitly: a client session stuck on a dead server must not keep the run alive. The exit
+// hook kills the servers and removes the temporary directories.
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error?.stack ?? error);
+    process.exit(2);
+  },
+);

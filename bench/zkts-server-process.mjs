@@ -5,11 +5,12 @@
 //   node bench/zkts-server-process.mjs <zoo.cfg>
 //
 // With an IPC channel (the benchmark spawns it so) it reports `{ type: 'started', tcpPort, wsPort,
-// durable }` once listening, answers `{ type: 'memory' }` with its memory figures after a full
+// durable }` once listening (durable: the log is fsynced in dataDir), answers `{ type: 'memory' }` with its memory figures after a full
 // GC (when run with --expose-gc), and exits when the parent goes away. SIGTERM stops the server
 // cleanly, so `node --cpu-prof` gets to write its profile.
-import { loadServerConfig, startFromConfig } from '../packages/server/dist/index.js';
 import * as serverPackage from '../packages/server/dist/index.js';
+
+const { loadServerConfig, startFromConfig } = serverPackage;
 
 const configPath = process.argv[2];
 if (configPath === undefined) {
@@ -17,28 +18,12 @@ if (configPath === undefined) {
   process.exit(2);
 }
 
-/**
- * Durable storage for the member when @zkts/server offers one: either `startFromConfig` uses the
- * zoo.cfg `dataDir` itself (it then reports `durable` on the running server), or a file-backed
- * `EnsembleStorage` is exported under one of these names. Otherwise the member keeps its log in
- * memory and the benchmark reports that zkts ran without fsync.
- */
-async function durableStorage(config) {
-  const factory = serverPackage.openEnsembleStorage ?? serverPackage.openFileEnsembleStorage;
-  if (typeof factory === 'function' && config.dataDir !== undefined) return factory({ dataDir: config.dataDir, dataLogDir: config.dataLogDir, forceSync: config.forceSync });
-  const StorageClass = serverPackage.FileEnsembleStorage;
-  if (typeof StorageClass === 'function' && config.dataDir !== undefined) {
-    return typeof StorageClass.open === 'function'
-      ? StorageClass.open({ dataDir: config.dataDir, dataLogDir: config.dataLogDir, forceSync: config.forceSync })
-      : new StorageClass({ dataDir: config.dataDir, dataLogDir: config.dataLogDir, forceSync: config.forceSync });
-  }
-  return undefined;
-}
-
 const config = await loadServerConfig(configPath);
-const storage = await durableStorage(config);
-const server = await startFromConfig(config, storage);
-const durable = storage !== undefined || server.durable === true;
+// startFromConfig keeps an ensemble member's epochs, log and snapshots in the zoo.cfg's dataDir
+// (FileEnsembleStorage, fsync per batch unless forceSync=no). Builds from before that existed
+// kept them in memory; report which, so results say whether zkts paid for fsync.
+const durable = typeof serverPackage.FileEnsembleStorage === 'function' && config.dataDir !== undefined && config.forceSync;
+const server = await startFromConfig(config);
 
 let stopping = false;
 async function stop(code) {
@@ -46,7 +31,6 @@ async function stop(code) {
   stopping = true;
   try {
     await server.stop();
-    await storage?.close?.();
   } finally {
     process.exit(code);
   }

@@ -3,7 +3,7 @@
 // node-zookeeper-client (a third-party client, to tell client cost from server cost).
 // Each call checks what it got back and throws when the answer is not the expected one.
 import zookeeper from 'node-zookeeper-client';
-import { connect } from '../../packages/client/dist/index.js';
+import { connect, createClient } from '../../packages/client/dist/index.js';
 import { HOST } from './net.mjs';
 
 /** The client kinds, in report order. */
@@ -177,4 +177,20 @@ export async function openSessions(kind, cluster, count, parallel = 16) {
 /** Closes sessions, ignoring errors (a session may already be gone after a failover). */
 export async function closeSessions(sessions) {
   await Promise.all(sessions.map((session) => session.close().catch(() => {})));
+}
+
+/**
+ * Whether a new session can be established on the server at `port` within `timeoutMs`: a server
+ * may report its mode before it really accepts sessions.
+ */
+export async function acceptsSessions(port, timeoutMs) {
+  const client = createClient(`${HOST}:${port}`, { sessionTimeoutMs: 4_000, connectTimeoutMs: timeoutMs, reconnectDelayMaxMs: 20, spinDelayMs: 50 });
+  try {
+    await client.connected({ timeoutMs });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => {});
+  }
 }

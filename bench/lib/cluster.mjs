@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { acceptsSessions } from './clients.mjs';
 import { HOST, findFreePorts, pollUntil, serverMode } from './net.mjs';
 import { makeTempDir, removeTempDir, spawnTracked } from './processes.mjs';
 
@@ -255,6 +256,7 @@ export class Cluster {
     this.members = members;
     this.connectString = members.map((m) => `${HOST}:${m.clientPort}`).join(',');
     this.startupMs = 0;
+    this.sessionsReadyMs = 0;
   }
 
   /**
@@ -282,12 +284,29 @@ export class Cluster {
         await Promise.all(members.map((member) => member.waitServing(options.startTimeoutMs ?? 90_000)));
         await cluster.leader();
         cluster.startupMs = performance.now() - startedAt;
+        await cluster.waitAcceptingSessions();
+        cluster.sessionsReadyMs = performance.now() - startedAt;
         return cluster;
       } catch (error) {
         const lostPortRace = members.some((member) => target.bindFailure.test(member.logTail(200)));
         await cluster.stop();
         if (!lostPortRace || attempt === 3) throw error;
       }
+    }
+  }
+
+  /**
+   * Resolves once every member has established a new session. Each attempt gets a short
+   * timeout, since a session request sent right after a server reports its mode may go unanswered.
+   */
+  async waitAcceptingSessions(timeoutMs = 60_000) {
+    for (const member of this.members) {
+      await pollUntil(() => acceptsSessions(member.clientPort, 1_500), {
+        timeoutMs,
+        intervalMs: 10,
+        description: `${this.target.label} server ${member.id} to accept a session`,
+        detail: () => member.logTail(),
+      });
     }
   }
 

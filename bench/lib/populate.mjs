@@ -37,7 +37,8 @@ export async function populate(session, { root, from = 0, to, dataBytes = 100, b
       next = end;
       const paths = [];
       for (let i = start; i < end; i++) paths.push(bulkPath(root, i));
-      created += await session.createMany(paths, data);
+      const count = await session.createMany(paths, data);
+      created += count; // Not `created += await …`, which would add to a stale value.
       onProgress?.(created);
     }
   };

@@ -78,6 +78,10 @@ export class Results {
       lines.push('## Failures');
       lines.push('');
       for (const row of failures) {
+        if (row.crashed) {
+          lines.push(`- ${TARGET_LABELS[row.target]} ${row.workload}: **crashed**: \`${row.crashed}\``);
+          continue;
+        }
         lines.push(`- ${TARGET_LABELS[row.target]} ${row.workload} ${loadLabel(row)} ${row.client}: ${row.failed} failed${row.workload === 'failover' ? ' runs' : ''}`);
         for (const [message, count] of Object.entries(row.errors ?? {})) lines.push(`  - ${count} × ${message}`);
       }
@@ -136,6 +140,7 @@ export class Results {
       ['failover', 'Failover: writes failed while failing over (connection loss, expected)', (r) => r.extra?.failedWritesDuringFailover, String],
       ['election', 'Election at start-up: spawn → leader + 2 followers serving (median), ms', (r) => r.p50Ms, fmtMs],
       ['election', 'Election samples, ms', (r) => r.extra?.samplesMs?.join(', '), String],
+      ['election', 'Start-up: spawn → every server has accepted a new session (median), ms', (r) => r.extra?.sessionsReadyMedianMs, fmtMs],
       ['memory', 'Memory: znodes loaded', (r) => r.extra?.znodes, fmtInt],
       ['memory', 'Memory: RSS per 100,000 znodes of 100 B (mean of 3 servers), MB', (r) => r.extra?.rssBytesPer100k, fmtMb],
       ['memory', 'Memory: heap after full GC per 100,000 znodes, MB', (r) => r.extra?.heapBytesPer100k, fmtMb],

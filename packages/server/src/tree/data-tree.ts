@@ -498,7 +498,7 @@ export class DataTree<W = unknown> {
 
   /**
    * setWatches / setWatches2 after a reconnect: fires now the events the
-   * client missed since `relativeZxid` (see {@link watchesForReconnect}) and
+   * client missed since `relativeZxid` (see `watchesForReconnect`) and
    * registers the other watches for `watcher`. ZooKeeper 3.8 sends these
    * events without an ACL check, so their `acl` is null.
    */
