@@ -125,6 +125,20 @@ describe('embedded ensemble', () => {
     }
   });
 
+  test('a write through a member the session has left fails with SESSION_MOVED', async () => {
+    const ensemble = await ensembleOf(3);
+    const [first, second] = ensemble.servers.filter((server) => server.peerState === 'FOLLOWING');
+    const original = await clientOf(first!.connectString);
+    await original.create('/moved', 'a');
+    // The same session, taken over through another member (as a client that failed over would).
+    const moved = await connect(second!.connectString, { sessionId: original.sessionId, sessionPassword: original.sessionPassword, sessionTimeoutMs: 4000 });
+    clients.push(moved);
+    await moved.setData('/moved', 'b');
+    await expect(original.setData('/moved', 'c')).rejects.toMatchObject({ code: 'SESSION_MOVED' });
+    const { data } = await moved.getData('/moved');
+    expect(new TextDecoder().decode(data!)).toBe('b');
+  });
+
   test('leader loss under write load elects a higher epoch and keeps every acknowledged write', async () => {
     const ensemble = await ensembleOf(3);
     const oldLeader = ensemble.leader()!;

@@ -1,4 +1,5 @@
 import type { QuorumPeer } from '@zkts/consensus';
+import { ErrorCode, OpCode } from '@zkts/protocol';
 import type { Replicator, Txn, TxnRequest } from '../replication/replicator.js';
 import { encodeTxn } from '../storage/txn-codec.js';
 
@@ -21,6 +22,8 @@ export class EnsembleReplicator implements Replicator {
     private readonly myId: number,
     /** Runs the core's Ready loop after an input. */
     private readonly kick: () => void,
+    /** The member that currently serves a session, as the leader last heard. */
+    private readonly sessionOwner: (sessionId: bigint) => number | undefined = () => undefined,
     private readonly nowMs: () => number = Date.now,
   ) {}
 
@@ -37,13 +40,19 @@ export class EnsembleReplicator implements Replicator {
   }
 
   /** A write forwarded by a learner: the leader stamps and proposes it. */
-  proposeForwarded(data: Uint8Array, decode: (bytes: Uint8Array) => Txn): void {
-    const txn = decode(data);
-    this.proposeAsLeader(txn);
+  proposeForwarded(data: Uint8Array, from: number, decode: (bytes: Uint8Array) => Txn): void {
+    this.proposeAsLeader(decode(data), from);
   }
 
-  private proposeAsLeader(request: TxnRequest): void {
-    const data = encodeTxn({ ...request, zxid: 0, timeMs: this.nowMs() });
+  private proposeAsLeader(request: TxnRequest, from: number = this.myId): void {
+    // A write sent through a server the session has left is refused, as ZooKeeper's leader
+    // answers SESSION_MOVED: the client's session now belongs to another member.
+    const owner = this.sessionOwner(request.sessionId);
+    const moved = owner !== undefined && owner !== from && request.type !== OpCode.createSession && request.type !== OpCode.closeSession;
+    const stamped: TxnRequest = moved
+      ? { sessionId: request.sessionId, cxid: request.cxid, type: OpCode.error, body: { err: ErrorCode.SESSION_MOVED }, authIds: [], superUser: false }
+      : request;
+    const data = encodeTxn({ ...stamped, zxid: 0, timeMs: this.nowMs() });
     if (this.waitingProposals.length > 0 || this.peer.propose(data) === undefined) {
       if (this.waitingProposals.length >= PENDING_PROPOSALS_MAX) return;
       this.waitingProposals.push(data);

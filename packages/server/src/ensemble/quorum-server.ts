@@ -137,10 +137,11 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
       },
       rng: createRng((Date.now() ^ (this.serverId << 20)) >>> 0),
     });
-    this.replicator = new EnsembleReplicator(this.peer, this.serverId, () => this.kick());
+    this.replicator = new EnsembleReplicator(this.peer, this.serverId, () => this.kick(), (sessionId) => this.processor.sessionOwner(sessionId));
     this.processor = new RequestProcessor(this.database, this.options, () => this.replicator, Date.now, {
       serverId: this.serverId,
-      relayTouches: (ids) => this.relayTouches(ids),
+      relayTouches: (ids) => this.relayToLeader('touch', ids),
+      claimSessions: (ids) => this.relayToLeader('claim', ids),
     });
     this.processor.setRole('looking');
     const self = members.find((m) => m.id === this.serverId)!;
@@ -360,14 +361,16 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
     }
     if (channel === PeerChannel.SERVER) {
       const message = decodeServerMessage(payload);
-      if (message?.type === 'touch' && this.peer.state === 'LEADING') this.processor.touchSessions(message.sessionIds);
+      if (message === undefined || this.peer.state !== 'LEADING') return;
+      if (message.type === 'claim') this.processor.claimSessions(message.sessionIds, from);
+      this.processor.touchSessions(message.sessionIds);
     }
   }
 
-  private relayTouches(sessionIds: bigint[]): void {
+  private relayToLeader(type: 'touch' | 'claim', sessionIds: bigint[]): void {
     const leaderId = this.peer.leaderId;
     if (leaderId === undefined || leaderId === this.serverId || sessionIds.length === 0) return;
-    this.network.send(leaderId, PeerChannel.SERVER, encodeServerMessage({ type: 'touch', sessionIds }));
+    this.network.send(leaderId, PeerChannel.SERVER, encodeServerMessage({ type, sessionIds }));
   }
 
   /** Runs the Ready loop: persist, send, apply, advance; repeats while the core has more. */
@@ -409,7 +412,7 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
     for (const request of rd.snapshotRequests) {
       this.peer.provideSnapshot(request.to, { zxid: this.database.lastProcessedZxid, data: encodeDatabaseSnapshot(this.database) });
     }
-    for (const request of rd.requests) this.replicator.proposeForwarded(request.data, decodeTxn);
+    for (const request of rd.requests) this.replicator.proposeForwarded(request.data, request.from, decodeTxn);
     this.updateRole(rd);
   }
 

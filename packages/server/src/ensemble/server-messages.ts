@@ -5,14 +5,17 @@ import { JuteReader, JuteWriter } from '@zkts/protocol';
  * followers relay the sessions their clients kept alive, so the leader, which
  * owns session expiry, sees them (ZooKeeper piggybacks this on PING replies).
  */
-export type ServerMessage = { type: 'touch'; sessionIds: bigint[] };
+export type ServerMessage = { type: 'touch' | 'claim'; sessionIds: bigint[] };
 
+/** Sessions kept alive by clients of the sender. */
 const TOUCH = 1;
+/** Sessions whose client just (re)connected to the sender: it serves them now. */
+const CLAIM = 2;
 
 /** Encodes a server message for the peer link's server channel. */
 export function encodeServerMessage(message: ServerMessage): Uint8Array {
   const writer = new JuteWriter(16 + message.sessionIds.length * 8);
-  writer.int(TOUCH);
+  writer.int(message.type === 'claim' ? CLAIM : TOUCH);
   writer.vectorLength(message.sessionIds.length);
   for (const id of message.sessionIds) writer.long(id);
   return writer.toBytes();
@@ -22,12 +25,13 @@ export function encodeServerMessage(message: ServerMessage): Uint8Array {
 export function decodeServerMessage(bytes: Uint8Array): ServerMessage | undefined {
   try {
     const reader = new JuteReader(bytes);
-    if (reader.int() !== TOUCH) return undefined;
+    const kind = reader.int();
+    if (kind !== TOUCH && kind !== CLAIM) return undefined;
     const count = reader.vectorLength(8);
     const sessionIds: bigint[] = [];
     for (let i = 0; i < count; i++) sessionIds.push(reader.long());
     reader.expectEnd('server message');
-    return { type: 'touch', sessionIds };
+    return { type: kind === CLAIM ? 'claim' : 'touch', sessionIds };
   } catch {
     return undefined;
   }

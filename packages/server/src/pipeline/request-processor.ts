@@ -47,6 +47,8 @@ export interface EnsembleHooks {
   readonly serverId: number;
   /** Sends the ids of sessions touched here since the last call to the leader (which owns expiry). */
   relayTouches(sessionIds: bigint[]): void;
+  /** Tells the leader at once that these sessions' clients (re)connected here. */
+  claimSessions(sessionIds: bigint[]): void;
 }
 
 /** A server's role, as far as the pipeline cares: who expires sessions and sweeps containers. */
@@ -85,6 +87,8 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
   private serving = true;
   /** Sessions touched since the last relay to the leader (ensemble followers and observers). */
   private readonly touchedSinceRelay = new Set<bigint>();
+  /** Leader: which member serves each session, to refuse writes through a member it left (SESSION_MOVED). */
+  private readonly sessionOwners = new Map<bigint, number>();
 
   constructor(
     private database: ZkDatabase,
@@ -154,6 +158,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       connection.sessionId = sessionId;
       this.connectionsBySession.set(sessionId, connection);
       this.tracker.add(sessionId, timeoutMs, this.nowMs());
+      this.claimSession(sessionId);
       this.replicator.propose({
         sessionId,
         cxid: 0,
@@ -194,7 +199,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
       return;
     }
     this.tracker.touch(sessionId, this.nowMs());
-    this.noteTouched(sessionId);
+    this.claimSession(sessionId);
     connection.sessionId = sessionId;
     this.connectionsBySession.set(sessionId, connection);
     this.sendConnectResponse(connection, sessionId, timeoutMs);
@@ -404,6 +409,7 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
         return;
       case OpCode.closeSession: {
         this.tracker.remove(txn.sessionId);
+        this.sessionOwners.delete(txn.sessionId);
         const byClient = this.closeRequested.delete(txn.sessionId);
         const origin = byClient ? this.takeOrigin(txn) : undefined;
         origin?.complete(txn.cxid, this.reply(txn.cxid, OpCode.closeSession, outcome.err, undefined, zxid));
@@ -463,6 +469,11 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
     }
   }
 
+  /** Leader: the clients of these sessions (re)connected to member `from`, which serves them now. */
+  claimSessions(sessionIds: readonly bigint[], from: number): void {
+    for (const sessionId of sessionIds) this.sessionOwners.set(sessionId, from);
+  }
+
   /** Leader: sessions other members kept alive. */
   touchSessions(sessionIds: readonly bigint[]): void {
     const now = this.nowMs();
@@ -486,6 +497,21 @@ export class RequestProcessor extends EventEmitter<RequestProcessorEvents> imple
 
   private noteTouched(sessionId: bigint): void {
     if (this.ensemble !== undefined && this.role !== 'leader') this.touchedSinceRelay.add(sessionId);
+  }
+
+  /**
+   * A client (re)connected here: tell the leader at once, ahead of any write this
+   * connection forwards on the same peer link, so it attributes the session to us.
+   */
+  private claimSession(sessionId: bigint): void {
+    if (this.ensemble === undefined) return;
+    if (this.role === 'leader') this.sessionOwners.set(sessionId, this.ensemble.serverId);
+    else this.ensemble.claimSessions([sessionId]);
+  }
+
+  /** Leader: the member whose client connection last kept the session alive, if known. */
+  sessionOwner(sessionId: bigint): number | undefined {
+    return this.sessionOwners.get(sessionId);
   }
 
   /** Sends a watch event, if the watcher may read the node: ZooKeeper 3.8 checks READ before delivering. */

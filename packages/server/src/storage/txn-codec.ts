@@ -37,9 +37,17 @@ const deleteContainerBodyCodec: RecordCodec<{ path: string }> = {
   read: (r) => ({ path: r.string() }),
 };
 
+const errorBodyCodec: RecordCodec<{ err: number }> = {
+  minBytes: 4,
+  write: (w, v) => w.int(v.err),
+  read: (r) => ({ err: r.int() }),
+};
+
 /** The body codec of a transaction type: null when the type has no body, undefined when unknown. */
 function bodyCodec(type: number): RecordCodec<unknown> | null | undefined {
   switch (type) {
+    case OpCode.error:
+      return errorBodyCodec as RecordCodec<unknown>;
     case OpCode.createSession:
       return createSessionBodyCodec as RecordCodec<unknown>;
     case OpCode.deleteContainer:

@@ -18,10 +18,9 @@ interface Znode {
  * importing it.
  */
 export function checkHistoryBruteForce(history: readonly HistoryOperation[]): boolean {
-  const syncs = history.filter((o) => o.op.type === 'sync');
   const paths = new Set(history.filter((o) => o.op.type !== 'sync').map((o) => o.path));
   for (const path of paths) {
-    const operations = [...history.filter((o) => o.op.type !== 'sync' && o.path === path), ...syncs].filter(isModelled);
+    const operations = history.filter((o) => (o.op.type === 'sync' || o.path === path) && isModelled(o));
     assert(operations.length <= BRUTE_FORCE_OPS_MAX, `brute force is for at most ${BRUTE_FORCE_OPS_MAX} operations per znode`);
     if (!hasOrder(operations)) return false;
   }

@@ -98,20 +98,16 @@ export function checkHistory(history: readonly HistoryOperation[], options: Chec
   return { ok: false, path: first.path, explanation: first.explanation, timedOut: first.timedOut, violations, pathsChecked: byPath.size };
 }
 
-/** Each znode's operations, with every sync copied into each. */
+/** Each znode's operations, with every sync copied into each, in the history's order (which breaks ties of a client's invocation times). */
 export function splitByPath(history: readonly HistoryOperation[]): Map<string, HistoryOperation[]> {
   const byPath = new Map<string, HistoryOperation[]>();
-  const syncs: HistoryOperation[] = [];
   for (const operation of history) {
     assert(operation.invokeMs <= operation.responseMs || operation.outcome.status === 'indeterminate', 'an operation answered before it was invoked');
-    if (operation.op.type === 'sync') {
-      syncs.push(operation);
-      continue;
-    }
-    let operations = byPath.get(operation.path);
-    if (operations === undefined) byPath.set(operation.path, (operations = []));
-    operations.push(operation);
+    if (operation.op.type !== 'sync' && !byPath.has(operation.path)) byPath.set(operation.path, []);
   }
-  for (const operations of byPath.values()) operations.push(...syncs);
+  for (const operation of history) {
+    if (operation.op.type === 'sync') for (const operations of byPath.values()) operations.push(operation);
+    else byPath.get(operation.path)!.push(operation);
+  }
   return byPath;
 }

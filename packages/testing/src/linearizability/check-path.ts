@@ -16,6 +16,8 @@ export type PathVerdict = { readonly ok: true } | { readonly ok: false; readonly
 /** An operation the search orders, with the facts it needs precomputed. */
 interface PreparedOp {
   readonly source: HistoryOperation;
+  /** Position in the sub-history: breaks ties between a client's calls invoked at the same instant. */
+  readonly seq: number;
   readonly role: Exclude<OperationRole, 'dropped'>;
   /** Dense client index. */
   readonly client: number;
@@ -81,7 +83,6 @@ class PathSearch {
   /** suffixMinResponseMs[c][k]: the earliest answer among client c's operations from k on. */
   private readonly suffixMinResponseMs: Float64Array[] = [];
   private readonly maybes: MaybeOp[] = [];
-  private readonly clientIds: (string | number)[] = [];
   private readonly answeredTotal: number;
   /** Visited configs: key of (counts, state) → applied sets seen with it. */
   private readonly visited = new Map<string, Uint8Array[]>();
@@ -96,20 +97,19 @@ class PathSearch {
   ) {
     const clientIndex = new Map<string | number, number>();
     const maybeOps: PreparedOp[] = [];
-    for (const source of operations) {
+    for (const [seq, source] of operations.entries()) {
       const role = operationRole(source.op, source.outcome);
       if (role === 'dropped') continue;
       let client = clientIndex.get(source.clientId);
       if (client === undefined) {
-        client = this.clientIds.length;
+        client = this.byClient.length;
         clientIndex.set(source.clientId, client);
-        this.clientIds.push(source.clientId);
         this.byClient.push([]);
       }
       const responseMs = role === 'maybe' ? Infinity : source.responseMs;
       assert(Number.isFinite(source.invokeMs), `invocation time of ${describeOperation(source)}`);
       assert(responseMs >= source.invokeMs, `answer before invocation: ${describeOperation(source)}`);
-      const prepared: PreparedOp = { source, role, client, invokeMs: source.invokeMs, responseMs };
+      const prepared: PreparedOp = { source, seq, role, client, invokeMs: source.invokeMs, responseMs };
       if (role === 'maybe') maybeOps.push(prepared);
       else this.byClient[client]!.push(prepared);
     }
@@ -125,7 +125,7 @@ class PathSearch {
     for (const op of maybeOps) {
       const own = this.byClient[op.client]!;
       let prefixNeeded = 0;
-      while (prefixNeeded < own.length && own[prefixNeeded]!.invokeMs < op.invokeMs) prefixNeeded++;
+      while (prefixNeeded < own.length && issuedBefore(own[prefixNeeded]!, op)) prefixNeeded++;
       this.maybes.push({ op, prefixNeeded });
     }
     this.answeredTotal = this.byClient.reduce((sum, ops) => sum + ops.length, 0);
@@ -180,7 +180,7 @@ class PathSearch {
     return count;
   }
 
-  /** The earliest answer among operations not yet linearized: no write invoked after it may be linearized yet. */
+  /** The earliest answer among operations not yet linearized: no write invoked strictly after it may be linearized yet. */
   private minPendingResponseMs(config: Config): number {
     let min = Infinity;
     for (let c = 0; c < this.byClient.length; c++) min = Math.min(min, this.suffixMinResponseMs[c]![config.counts[c]!]!);
@@ -191,7 +191,7 @@ class PathSearch {
   private realTimeReady(op: PreparedOp, minPendingResponseMs: number): boolean {
     // A read may see a state older than writes that finished before it started (ZooKeeper
     // serves reads from the local server); everything else is ordered after finished operations.
-    return op.role === 'read' || op.invokeMs < minPendingResponseMs;
+    return op.role === 'read' || op.invokeMs <= minPendingResponseMs;
   }
 
   /** Linearizes, in place, every client's head that changes nothing, is ready and fits the state, until none is left. */
@@ -223,7 +223,7 @@ class PathSearch {
     }
     for (let m = 0; m < this.maybes.length; m++) {
       const { op, prefixNeeded } = this.maybes[m]!;
-      if (op.invokeMs >= minPendingResponseMs) break; // sorted by invocation: none later is ready either
+      if (op.invokeMs > minPendingResponseMs) break; // sorted by invocation: none later is ready either
       if (config.applied[m] === 1 || config.counts[op.client]! < prefixNeeded) continue;
       const next = stepIfEffective(config.state, op.source.op);
       if (next !== undefined) moves.push({ client: op.client, maybe: m, next });
@@ -256,12 +256,12 @@ class PathSearch {
         ? `znode ${this.path}: gave up (time limit) after ${this.steps} search steps over ${this.answeredTotal} answered operations.`
         : `znode ${this.path}: no linearization of its ${this.answeredTotal} answered operations (and ${this.maybes.length} unanswered writes) exists.`,
     );
-    lines.push(`The longest consistent order found places ${count} of them (starting from ${describeState(this.initial)}); after it the znode is ${describeState(config.state)}, and:`);
+    lines.push(`The longest consistent order found places ${count} of them (starting from ${describeState(this.initial)}); after it the znode is ${describeState(config.state)}, and each client's next operation cannot follow:`);
     const minPendingResponseMs = this.minPendingResponseMs(config);
     for (let c = 0; c < this.byClient.length; c++) {
       const head = this.byClient[c]![config.counts[c]!];
       if (head === undefined) continue;
-      lines.push(`  next of client ${this.clientIds[c]}: ${describeOperation(head.source)}: ${this.whyNot(head, config, minPendingResponseMs)}`);
+      lines.push(`  next ${describeOperation(head.source)}: ${this.whyNot(head, config, minPendingResponseMs)}`);
     }
     if (trail.length > 0) {
       lines.push('Last state changes of that order:');
@@ -280,6 +280,11 @@ class PathSearch {
     }
     return 'its answer does not fit that state';
   }
+}
+
+/** Whether a client issued `a` before `b`. */
+function issuedBefore(a: PreparedOp, b: PreparedOp): boolean {
+  return a.invokeMs < b.invokeMs || (a.invokeMs === b.invokeMs && a.seq < b.seq);
 }
 
 /** True if every member of `a` is in `b` (sets as 0/1 arrays of equal length). */
