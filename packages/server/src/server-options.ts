@@ -33,6 +33,8 @@ export interface ZkServerOptions extends DurabilityOptions {
    * (`zookeeper.nio.sessionlessCnxnTimeout`). Default 10 000 ms.
    */
   sessionlessConnectionTimeoutMs?: number;
+  /** Port of the HTTP admin endpoint (`/commands/<name>`, ZooKeeper's `admin.serverPort`); undefined disables it, 0 picks one. */
+  adminPort?: number;
   /**
    * Four-letter words answered on the TCP port (`4lw.commands.whitelist`); `*` enables all.
    * Default `['*']` (ZooKeeper's own default is `['srvr']`).
@@ -57,7 +59,7 @@ export interface DurabilityOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedServerOptions = Required<Omit<ZkServerOptions, 'superDigest' | keyof DurabilityOptions>> & { superDigest: string | undefined };
+export type ResolvedServerOptions = Required<Omit<ZkServerOptions, 'superDigest' | 'adminPort' | keyof DurabilityOptions>> & { superDigest: string | undefined };
 
 /** Fills in ZooKeeper's defaults. */
 export function resolveServerOptions(options: ZkServerOptions = {}): ResolvedServerOptions {

@@ -13,6 +13,8 @@ import { startAutoPurge, type AutoPurgeTask } from './storage/purge.js';
 import { recoverStandaloneDatabase } from './storage/durable-database.js';
 import { SnapshotScheduler } from './storage/snapshot-scheduler.js';
 import type { DurabilityOptions } from './server-options.js';
+import { AdminHttpServer } from './admin/admin-http-server.js';
+import { ADMIN_COMMANDS, answerAdminCommand } from './admin/admin-commands.js';
 import { ConnectionLimiter } from './transport/connection-limiter.js';
 import { answerFourLetterWord, FOUR_LETTER_WORDS } from './admin/four-letter-words.js';
 import type { AdminView, ServerStats } from './admin/server-stats.js';
@@ -50,7 +52,9 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
   private boundWsPort: number | undefined;
   private startedAtMs = 0;
   private stopping = false;
-  private readonly durability: DurabilityOptions;
+  private adminServer: AdminHttpServer | undefined;
+  private boundAdminPort: number | undefined;
+  private readonly durability: DurabilityOptions & { adminPort?: number };
 
   constructor(options: ZkServerOptions = {}) {
     super();
@@ -124,6 +128,19 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
       this.wsListener = new WsListener({ accept }, this.options.maxFrameBytes);
       this.boundWsPort = await this.wsListener.listen(this.options.wsPort, this.options.host);
     }
+    if (this.durability.adminPort !== undefined) {
+      this.adminServer = new AdminHttpServer(ADMIN_COMMANDS, (command) =>
+        answerAdminCommand(command, {
+          stats: this.processor.stats(this.startedAtMs),
+          serverId: this.options.serverId,
+          zxid: this.database.lastProcessedZxid,
+          digest: this.treeDigest(),
+          tickTimeMs: this.options.tickTimeMs,
+          clientPort: this.boundTcpPort,
+        }),
+      );
+      this.boundAdminPort = await this.adminServer.listen(this.durability.adminPort, this.options.host);
+    }
   }
 
   /** Closes every connection and listener. Sessions are not closed: a restarted server resumes them if they are durable. */
@@ -131,13 +148,19 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
     if (this.stopping) return;
     this.stopping = true;
     await this.processor?.stop();
-    await Promise.all([this.tcpListener?.close(), this.wsListener?.close()]);
+    await Promise.all([this.tcpListener?.close(), this.wsListener?.close(), this.adminServer?.close()]);
     this.tcpListener = undefined;
     this.wsListener = undefined;
+    this.adminServer = undefined;
     this.autoPurge?.stop();
     await this.snapshots?.idle();
     await this.storage?.close();
     this.storage = undefined;
+  }
+
+  /** The bound HTTP admin port, when `adminPort` was given. */
+  get adminPort(): number | undefined {
+    return this.boundAdminPort;
   }
 
   /** The bound TCP client port. */

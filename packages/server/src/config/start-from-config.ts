@@ -49,9 +49,9 @@ export function clientOptionsFromConfig(config: ServerConfig): ZkServerOptions {
 export async function startFromConfig(config: ServerConfig, storage?: EnsembleStorage): Promise<RunningServer> {
   const clientOptions = clientOptionsFromConfig(config);
   if (config.servers.length === 0) {
-    const server = new ZkServer({ ...clientOptions, serverId: 1 });
+    const server = new ZkServer({ ...clientOptions, serverId: 1, ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }) });
     await server.start();
-    return { mode: 'standalone', tcpPort: server.tcpPort, wsPort: server.wsPort, stop: () => server.stop() };
+    return { mode: 'standalone', tcpPort: server.tcpPort, wsPort: server.wsPort, adminPort: server.adminPort, stop: () => server.stop() };
   }
   const members: EnsembleMember[] = config.servers.map((server) => ({
     id: server.id,

@@ -11,9 +11,7 @@ import { answerFourLetterWord, FOUR_LETTER_WORDS } from '../admin/four-letter-wo
 import { decodeTxn } from '../storage/txn-codec.js';
 import { EnsembleReplicator } from './ensemble-replicator.js';
 import { AdminHttpServer } from '../admin/admin-http-server.js';
-
-/** Commands of the HTTP admin endpoint. */
-const ADMIN_COMMANDS = ['ruok', 'isro', 'srvr', 'stat', 'mntr', 'conf', 'cons', 'wchs', 'hash', 'leader'];
+import { ADMIN_COMMANDS, answerAdminCommand } from '../admin/admin-commands.js';
 import { PeerChannel, PeerNetwork, type PeerAddress } from './peer-network.js';
 import { decodeServerMessage, encodeServerMessage } from './server-messages.js';
 import { encodeDatabaseSnapshot, restoreDatabaseSnapshot } from './database-snapshot.js';
@@ -52,8 +50,6 @@ export interface QuorumServerOptions extends ZkServerOptions {
   maxLogEntriesForDiff?: number;
   /** Durable state: epochs and log. Default: in memory (kept across `stop`/`start` of this object). */
   storage?: EnsembleStorage;
-  /** Port of the HTTP admin endpoint (`/commands/<name>`, as ZooKeeper's AdminServer); undefined disables it, 0 picks one. */
-  adminPort?: number;
 }
 
 /** Events of an ensemble member. */
@@ -288,43 +284,17 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
   }
 
   private adminCommand(command: string): Record<string, unknown> | undefined {
-    const stats = { ...this.processor.stats(this.startedAtMs), mode: this.mode };
-    switch (command) {
-      case 'ruok':
-        return {};
-      case 'isro':
-        return { read_only: false };
-      case 'hash':
-        return { digests: [{ zxid: this.database.lastProcessedZxid, digest: this.treeDigest() }] };
-      case 'leader':
-        return { is_leader: this.peer.state === 'LEADING', leader_id: this.peer.leaderId ?? null, epoch: this.peer.epoch };
-      case 'stat':
-      case 'srvr':
-      case 'mntr':
-      case 'cons':
-      case 'wchs':
-      case 'conf':
-        return {
-          server_id: this.serverId,
-          server_state: stats.mode,
-          zxid: this.database.lastProcessedZxid,
-          epoch: this.peer.epoch,
-          znode_count: stats.nodeCount,
-          watch_count: stats.watchCount,
-          ephemerals_count: stats.ephemeralCount,
-          global_sessions: stats.sessionCount,
-          num_alive_connections: stats.connectionCount,
-          outstanding_requests: stats.outstandingRequests,
-          packets_received: stats.packetsReceived,
-          packets_sent: stats.packetsSent,
-          uptime: stats.uptimeMs,
-          tick_time: this.options.tickTimeMs,
-          client_port: this.boundTcpPort,
-          connections: command === 'cons' ? stats.connections : undefined,
-        };
-      default:
-        return undefined;
-    }
+    return answerAdminCommand(command, {
+      stats: { ...this.processor.stats(this.startedAtMs), mode: this.mode },
+      serverId: this.serverId,
+      zxid: this.database.lastProcessedZxid,
+      digest: this.treeDigest(),
+      tickTimeMs: this.options.tickTimeMs,
+      clientPort: this.boundTcpPort,
+      epoch: this.peer.epoch,
+      leaderId: this.peer.leaderId,
+      isLeader: this.peer.state === 'LEADING',
+    });
   }
 
   private answerFourLetterWord(word: string): (() => string) | undefined {
