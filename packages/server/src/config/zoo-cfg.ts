@@ -186,7 +186,7 @@ function interpret(raw: Map<string, string>): ZooConfig {
     'minSessionTimeout', 'maxSessionTimeout', 'maxClientCnxns', 'peerType', '4lw.commands.whitelist', 'autopurge.snapRetainCount',
     'autopurge.purgeInterval', 'snapCount', 'forceSync', 'jute.maxbuffer',
     'zookeeper.DigestAuthenticationProvider.superDigest', 'DigestAuthenticationProvider.superDigest',
-    'zookeeper.extendedTypesEnabled', 'extendedTypesEnabled', 'zookeeper.skipACL', 'skipACL',
+    'zookeeper.extendedTypesEnabled', 'extendedTypesEnabled',
   ]) use(key);
 
   const tickTimeMs = integer(raw, 'tickTime', 2000, 1);
