@@ -7,6 +7,7 @@
 // it with @zkts/client over TCP (and, for zkts, over WebSocket) and with node-zookeeper-client,
 // and writes JSON lines, a markdown report and an SVG chart to bench/results/.
 // See bench/README.md for the workloads and what each figure means.
+import { join } from 'node:path';
 import { BASIC_WORKLOADS, runBasic } from './workloads/basic.mjs';
 import { runChurn } from './workloads/churn.mjs';
 import { runElection } from './workloads/election.mjs';
@@ -19,7 +20,7 @@ import { Cluster, zktsTarget, zookeeperInstalled, zookeeperTarget } from './lib/
 import { makePlan } from './lib/plan.mjs';
 import { installCleanupHooks, makeTempDir, onInterrupt } from './lib/processes.mjs';
 import { Progress } from './lib/progress.mjs';
-import { Results, fmtInt, fmtMs, loadLabel } from './lib/report.mjs';
+import { RESULTS_DIR, Results, fmtInt, fmtMs, loadLabel } from './lib/report.mjs';
 
 const ALL_WORKLOADS = [...BASIC_WORKLOADS, 'churn', 'watch', 'lock', 'failover', 'election', 'memory', 'recovery'];
 /** Failed operations are expected only where servers are killed on purpose. */
@@ -100,7 +101,7 @@ async function main() {
     process.stderr.write('\ninterrupted: stopping servers and removing temporary directories\n');
   });
   const kind = args.smoke ? 'smoke' : args.only ? 'partial' : 'bench';
-  const results = new Results({ kind, targets: targets.map((t) => t.name), plan, argv: process.argv.slice(2) });
+  const results = new Results({ kind, targets: targets.map((t) => t.name), argv: process.argv.slice(2) });
   const notes = [];
   const watchdogMs = plan.watchdogMs;
   const watchdog = setTimeout(() => {
@@ -108,8 +109,17 @@ async function main() {
     process.exit(3);
   }, watchdogMs);
   watchdog.unref();
-  const clusterOptions = { cpuProfileDir: args.profile ? `${(await import('./lib/report.mjs')).RESULTS_DIR}/profiles` : undefined };
   let unexpectedFailures = 0;
+  /** Targets whose server logs are kept, because something failed. */
+  const troubled = new Set();
+  const clusterOptions = {
+    cpuProfileDir: args.profile ? join(RESULTS_DIR, 'profiles') : undefined,
+    onUnexpectedExit: (member, description) => {
+      troubled.add(member.target.name);
+      unexpectedFailures += 1;
+      progress.line(`${member.target.label} server ${member.id} ${description} without being asked to stop`);
+    },
+  };
 
   for (const target of targets) {
     const ctx = {
@@ -121,7 +131,10 @@ async function main() {
         const full = { target: target.name, fsync: results.fsync[target.name], ts: new Date().toISOString(), ...row };
         results.add(full);
         progress.line(summarize(full));
-        if (full.crashed || (full.failed > 0 && !FAILURES_EXPECTED.has(full.workload))) unexpectedFailures += 1;
+        if (full.crashed || (full.failed > 0 && !FAILURES_EXPECTED.has(full.workload))) {
+          unexpectedFailures += 1;
+          troubled.add(target.name);
+        }
       },
     };
     progress.line(`starting a 3-server ${target.label} ensemble`);
@@ -132,17 +145,20 @@ async function main() {
       notes.push(`${target.label} ran without fsync: its ensemble members have no durable storage yet (startFromConfig keeps the log in memory), so its write figures exclude disk cost and the whole-ensemble restart could not be measured.`);
     }
     const workloads = [
-      ['basic', runBasic],
-      ['churn', runChurn],
-      ['watch', runWatchFanout],
-      ['lock', runLock],
-      ['failover', runFailover],
-      ['memory', runMemory],
-      ['recovery', runRecovery],
+      ['basic', runBasic, BASIC_WORKLOADS],
+      ['churn', runChurn, ['churn']],
+      ['watch', runWatchFanout, ['watch']],
+      ['lock', runLock, ['lock']],
+      ['failover', runFailover, ['failover']],
+      ['memory', runMemory, ['memory']],
+      ['recovery', runRecovery, ['recovery']],
     ];
     try {
-      for (const [name, workload] of workloads) {
+      for (const [name, workload, names] of workloads) {
+        if (!names.some(ctx.selected)) continue;
         try {
+          const revived = await cluster.reviveStopped();
+          if (revived.length > 0) progress.line(`restarted ${target.label} server(s) ${revived.join(', ')} before ${name}`);
           await workload(ctx, cluster);
         } catch (error) {
           ctx.record({ workload: name, client: '-', failed: 0, crashed: describeError(error) });
@@ -150,7 +166,9 @@ async function main() {
       }
     } finally {
       progress.status(`stopping the ${target.label} ensemble`);
-      await cluster.stop();
+      const logsDir = troubled.has(target.name) ? `${results.base}-logs` : undefined;
+      await cluster.stop(logsDir);
+      if (logsDir) progress.line(`${target.label} server logs kept in ${logsDir}`);
     }
     try {
       await runElection(ctx, target, cluster);

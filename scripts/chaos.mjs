@@ -8,7 +8,7 @@ import { formatChaosSummary, runChaos } from '../packages/testing/dist/index.js'
 
 function usage(message) {
   console.error(`chaos: ${message}`);
-  console.error('usage: npm run chaos -- --minutes N [--servers 3|5] [--seed S] [--clients C] [--keys K] [--fault-interval-ms MS] [--keep]');
+  console.error('usage: npm run chaos -- --minutes N [--servers 3|5] [--seed S] [--clients C] [--keys K] [--fault-interval-ms MS] [--keep] [--save-history FILE] [--check-timeout-s S]');
   process.exit(2);
 }
 
@@ -23,6 +23,8 @@ try {
       keys: { type: 'string' },
       'fault-interval-ms': { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'save-history': { type: 'string' },
+      'check-timeout-s': { type: 'string' },
     },
   }).values;
 } catch (error) {
@@ -42,12 +44,14 @@ const seed = number('seed', args.seed, Number.isInteger) ?? Math.floor(Math.rand
 const started = performance.now();
 const controller = new AbortController();
 let interrupted = false;
-process.on('SIGINT', () => {
+const interrupt = () => {
   if (interrupted) process.exit(130); // runChaos's exit hook still kills the servers and removes the files
   interrupted = true;
   console.error('chaos: interrupted, stopping and cleaning up (Ctrl-C again to force)');
   controller.abort();
-});
+};
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
 
 const summary = await runChaos({
   durationMs: minutes * 60_000,
@@ -57,8 +61,11 @@ const summary = await runChaos({
   keys: number('keys', args.keys, (n) => Number.isInteger(n) && n > 0),
   faultIntervalMs: number('fault-interval-ms', args['fault-interval-ms'], (n) => n > 0),
   keepDataDir: args.keep,
+  historyFile: args['save-history'],
+  checkTimeoutMs: (number('check-timeout-s', args['check-timeout-s'], (n) => n > 0) ?? 300) * 1000,
   signal: controller.signal,
   log: (line) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`),
 });
 console.log(formatChaosSummary(summary));
+if (!summary.ok && !summary.aborted) console.log(`reproduce the schedule with --seed ${summary.seed}; keep server logs with --keep, the history with --save-history FILE`);
 process.exit(summary.aborted ? 130 : summary.ok ? 0 : 1);

@@ -194,3 +194,16 @@ export async function acceptsSessions(port, timeoutMs) {
     await client.close().catch(() => {});
   }
 }
+
+/** Creates `path` (with `data`) and any missing ancestors; nodes that already exist are fine. */
+export async function ensurePath(session, path, data = new Uint8Array(0)) {
+  const parts = path.split('/').filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = `/${parts.slice(0, i).join('/')}`;
+    try {
+      await session.create(prefix, i === parts.length ? data : new Uint8Array(0), 'PERSISTENT');
+    } catch (error) {
+      if (error?.code !== 'NODE_EXISTS') throw error;
+    }
+  }
+}

@@ -3,7 +3,7 @@
 // does, but with forceSync=yes and a JVM tuned for throughput rather than start-up), zkts as
 // Node processes running bench/zkts-server-process.mjs.
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -128,9 +128,6 @@ export const zktsTarget = {
         if (message?.type === 'started') member.durableReported = message.durable;
         if (message?.type === 'memory') member.memoryWaiter?.(message.usage);
       });
-      // Keeps the benchmark's event loop free to exit while members run.
-      launched.child.unref();
-      launched.child.channel?.unref();
       return launched;
     } finally {
       closeSync(logFd);
@@ -160,6 +157,10 @@ export class Member {
   exitDescription = undefined;
   durableReported = undefined;
   memoryWaiter = undefined;
+  /** Set while the benchmark itself stops or kills the process. */
+  exitExpected = false;
+  /** How earlier runs of this server ended without the benchmark asking, e.g. a crash. */
+  unexpectedExits = [];
 
   constructor(target, spec, dir, options) {
     Object.assign(this, spec);
@@ -191,9 +192,14 @@ export class Member {
     const { child, exited } = this.target.launch(this, this.options);
     this.child = child;
     this.exitDescription = undefined;
+    this.exitExpected = false;
     this.exited = exited.then((description) => {
       if (this.child === child) this.child = undefined;
       this.exitDescription = description;
+      if (!this.exitExpected) {
+        this.unexpectedExits.push(description);
+        this.options.onUnexpectedExit?.(this, description);
+      }
       return description;
     });
   }
@@ -218,6 +224,7 @@ export class Member {
   async kill() {
     const child = this.child;
     if (child === undefined) return;
+    this.exitExpected = true;
     process.kill(child.pid, 'SIGKILL');
     await this.exited;
   }
@@ -226,6 +233,7 @@ export class Member {
   async stop(gracePeriodMs = 5_000) {
     const child = this.child;
     if (child === undefined) return;
+    this.exitExpected = true;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), gracePeriodMs);
     try {
@@ -310,6 +318,21 @@ export class Cluster {
     }
   }
 
+  /**
+   * Restarts members that are not running (after a crash), so one failure does not spoil every
+   * later workload. Resolves with the ids restarted.
+   */
+  async reviveStopped() {
+    const stopped = this.members.filter((member) => !member.running);
+    for (const member of stopped) member.launch();
+    await Promise.all(stopped.map((member) => member.waitServing()));
+    if (stopped.length > 0) {
+      await this.leader();
+      await this.waitAcceptingSessions();
+    }
+    return stopped.map((member) => member.id);
+  }
+
   /** Whether every member writes its log to disk with fsync. */
   get durable() {
     return this.target.durable(this);
@@ -328,9 +351,15 @@ export class Cluster {
     );
   }
 
-  /** Stops every member and removes the cluster's directory. */
-  async stop() {
+  /** Stops every member and removes the cluster's directory, first copying the logs to `saveLogsTo` if given. */
+  async stop(saveLogsTo) {
     await Promise.all(this.members.map((member) => member.stop()));
+    if (saveLogsTo !== undefined) {
+      mkdirSync(saveLogsTo, { recursive: true });
+      for (const member of this.members) {
+        if (existsSync(member.logFile)) copyFileSync(member.logFile, join(saveLogsTo, `${this.target.name}-server-${member.id}.log`));
+      }
+    }
     removeTempDir(this.dir);
   }
 }

@@ -4,6 +4,8 @@ import { LatencyRecorder } from './stats.mjs';
 
 /** How long to wait for operations still in flight when a run ends before counting them as failed. */
 const DRAIN_TIMEOUT_MS = 15_000;
+/** Pause of a worker after a failed operation. */
+const FAILURE_PAUSE_MS = 10;
 /** Distinct error messages kept per run, to show what failed. */
 const ERROR_SAMPLES_MAX = 5;
 
@@ -57,6 +59,8 @@ export async function runClosedLoop({ sessions, inFlight, durationMs, warmupMs =
         if (counted) failed += 1;
         else warmupFailed += 1;
         noteError(error);
+        // A server that is down fails requests at once; don't spin on it.
+        await new Promise((resolve) => setTimeout(resolve, FAILURE_PAUSE_MS));
       } finally {
         pending -= 1;
       }

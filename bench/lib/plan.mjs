@@ -1,7 +1,16 @@
 // How long and how hard each workload runs, for the smoke run (CI, under a minute) and the full run
 // (about ten minutes for both targets).
 
-/** The plan for a smoke or a full run. */
+/**
+ * The plan for a smoke or a full run:
+ * - `levels`: the (sessions × in-flight) levels of the basic workloads;
+ * - `warmupMs` / `basicDurationMs` / `basicMaxOps`: unrecorded lead-in, measured time and operation cap of one basic run;
+ * - `targetWarmupMs`: unmeasured load once per target before the first measurement (JIT warm-up);
+ * - `basicClients` and `includeBasic(kind, level, name)`: which client kinds run which basic runs;
+ * - `churn`, `watch`, `lock`, `failover`, `election`, `memory`, `recovery`: sizes of the other workloads
+ *   (`recovery` undefined: skipped);
+ * - `watchdogMs`: the whole run is abandoned (servers killed) after this long.
+ */
 export function makePlan({ smoke }) {
   if (smoke) {
     return {
@@ -12,6 +21,7 @@ export function makePlan({ smoke }) {
         { sessions: 64, inFlight: 32 },
       ],
       warmupMs: 100,
+      targetWarmupMs: 1_000,
       basicDurationMs: 300,
       basicMaxOps: 200_000,
       basicClients: ['tcp', 'ws', 'nzk'],
@@ -34,6 +44,7 @@ export function makePlan({ smoke }) {
       { sessions: 64, inFlight: 32 },
     ],
     warmupMs: 500,
+    targetWarmupMs: 8_000,
     basicDurationMs: 2_000,
     basicMaxOps: 5_000_000,
     basicClients: ['tcp', 'ws', 'nzk'],

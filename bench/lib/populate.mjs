@@ -1,4 +1,5 @@
 // Bulk loading of znodes (multi requests of many creates) and checking that every member has them.
+import { ensurePath } from './clients.mjs';
 import { monitor, pollUntil } from './net.mjs';
 
 /** Children per parent node, so no single node gets a million children. */
@@ -23,7 +24,7 @@ export async function populate(session, { root, from = 0, to, dataBytes = 100, b
       if (error?.code !== 'NODE_EXISTS') throw error;
     }
   };
-  await ensure(root);
+  await ensurePath(session, root);
   const firstParent = Math.floor(from / FANOUT);
   const lastParent = Math.floor((to - 1) / FANOUT);
   const parents = [];

@@ -19,14 +19,13 @@ const TARGET_LABELS = { zkts: 'zkts', zookeeper: 'ZooKeeper' };
 export class Results {
   rows = [];
 
-  constructor({ kind, targets, plan, argv }) {
+  constructor({ kind, targets, argv }) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
     this.kind = kind;
     this.base = join(RESULTS_DIR, `${kind}-${stamp}`);
     this.jsonlPath = `${this.base}.jsonl`;
     this.targets = targets;
-    this.plan = plan;
     this.argv = argv;
     this.startedAt = new Date();
     this.fsync = {};
@@ -137,6 +136,7 @@ export class Results {
       ['failover', 'Failover: kill -9 leader → first successful write (median), ms', (r) => r.extra?.firstWriteMedianMs, fmtMs],
       ['failover', 'Failover: kill -9 leader → new leader in `srvr` (median), ms', (r) => r.extra?.newLeaderMedianMs, fmtMs],
       ['failover', 'Failover: runs (failed runs)', (r) => `${r.ok + r.failed} (${r.failed})`, String],
+      ['failover', 'Failover samples: new leader / first write, ms', (r) => r.extra?.samples?.map((x) => `${Math.round(x.newLeaderMs)}/${Math.round(x.firstWriteMs)}`).join(', '), String],
       ['failover', 'Failover: writes failed while failing over (connection loss, expected)', (r) => r.extra?.failedWritesDuringFailover, String],
       ['election', 'Election at start-up: spawn → leader + 2 followers serving (median), ms', (r) => r.p50Ms, fmtMs],
       ['election', 'Election samples, ms', (r) => r.extra?.samplesMs?.join(', '), String],
@@ -158,7 +158,9 @@ export class Results {
       const va = a === undefined ? undefined : value(a);
       const vb = b === undefined ? undefined : value(b);
       const numeric = typeof va === 'number' && typeof vb === 'number';
-      out.push(`| ${label} | ${va === undefined ? '—' : format(va)} | ${vb === undefined ? '—' : format(vb)} | ${numeric && format !== String ? ratio(va, vb) : ''} |`);
+      // null: measured, and there was nothing (e.g. no snapshot file).
+      const show = (v) => (v === undefined ? '—' : v === null ? 'none' : format(v));
+      out.push(`| ${label} | ${show(va)} | ${show(vb)} | ${numeric && format !== String ? ratio(va, vb) : ''} |`);
     }
     return out;
   }

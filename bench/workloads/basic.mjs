@@ -1,6 +1,6 @@
 // The single-operation workloads — create (persistent-sequential), setData, getData, exists —
 // and a 90/10 read/write mix, at each (sessions × in-flight) level, for each client kind.
-import { closeSessions, openSession, openSessions } from '../lib/clients.mjs';
+import { closeSessions, ensurePath, openSession, openSessions } from '../lib/clients.mjs';
 import { runClosedLoop } from '../lib/load.mjs';
 import { seededRandom } from '../lib/stats.mjs';
 
@@ -27,16 +27,9 @@ function checkData(data, path) {
 async function prepare(cluster, sessionsMax) {
   const admin = await openSession('tcp', cluster, { memberIndex: 0 });
   try {
-    const ensure = async (path, data) => {
-      try {
-        await admin.create(path, data ?? new Uint8Array(0), 'PERSISTENT');
-      } catch (error) {
-        if (error?.code !== 'NODE_EXISTS') throw error;
-      }
-    };
-    for (const path of ['/bench', '/bench/read', '/bench/set', '/bench/create']) await ensure(path);
-    await Promise.all(Array.from({ length: READ_NODES }, (_, i) => ensure(readPath(i), payload(i))));
-    await Promise.all(Array.from({ length: sessionsMax }, (_, i) => ensure(setPath(i), payload(i))));
+    for (const path of ['/bench/read', '/bench/set', '/bench/create']) await ensurePath(admin, path);
+    await Promise.all(Array.from({ length: READ_NODES }, (_, i) => ensurePath(admin, readPath(i), payload(i))));
+    await Promise.all(Array.from({ length: sessionsMax }, (_, i) => ensurePath(admin, setPath(i), payload(i))));
   } finally {
     await admin.close();
   }
@@ -62,17 +55,42 @@ const operations = {
   },
 };
 
+/**
+ * Unmeasured load before the first measurement, so a JIT compiler (the JVM's C2 in particular)
+ * has compiled the hot paths: the first measured run would otherwise pay for it.
+ */
+async function warmUp(ctx, cluster) {
+  const sessions = await openSessions('tcp', cluster, 16);
+  try {
+    const data = payload(1);
+    const names = ['create', 'setData', 'getData', 'exists', 'mix'];
+    const run = await runClosedLoop({
+      sessions,
+      inFlight: 8,
+      durationMs: ctx.plan.targetWarmupMs,
+      operation: (session, s, w, sequence) => operations[names[(s + w + sequence) % names.length]](session, data, s, seededRandom(sequence + 1)),
+      onProgress: (p) => ctx.progress.status(`${cluster.target.label} warm-up: ${p.ok.toLocaleString('en')} ops`),
+    });
+    if (run.failed > 0) ctx.progress.line(`${cluster.target.label} warm-up: ${run.failed} operations failed: ${JSON.stringify(run.errors)}`);
+  } finally {
+    await closeSessions(sessions);
+  }
+}
+
 /** Runs the basic workloads on one cluster. */
 export async function runBasic(ctx, cluster) {
   const { plan } = ctx;
   const wanted = BASIC_WORKLOADS.filter((name) => ctx.selected(name));
   if (wanted.length === 0) return;
   await prepare(cluster, Math.max(...plan.levels.map((level) => level.sessions)));
+  await warmUp(ctx, cluster);
   for (const kind of plan.basicClients) {
     if (kind === 'ws' && !cluster.target.supportsWebSocket) continue;
     for (const level of plan.levels) {
       const names = wanted.filter((name) => plan.includeBasic(kind, level, name));
       if (names.length === 0) continue;
+      const revived = await cluster.reviveStopped();
+      if (revived.length > 0) ctx.progress.line(`restarted ${cluster.target.label} server(s) ${revived.join(', ')} after a crash`);
       const sessions = await openSessions(kind, cluster, level.sessions);
       try {
         for (const name of names) {

@@ -1,6 +1,6 @@
 // Session churn: open a session, create ephemeral nodes, close the session — what a fleet of
 // short-lived workers does. Afterwards every ephemeral must be gone; leftovers count as failures.
-import { openSession } from '../lib/clients.mjs';
+import { ensurePath, openSession } from '../lib/clients.mjs';
 import { runClosedLoop } from '../lib/load.mjs';
 import { pollUntil } from '../lib/net.mjs';
 
@@ -12,9 +12,7 @@ export async function runChurn(ctx, cluster) {
   const { churners, ephemeralsPerSession, durationMs } = ctx.plan.churn;
   const observer = await openSession('tcp', cluster, { memberIndex: 0 });
   try {
-    await observer.create(PARENT, new Uint8Array(0), 'PERSISTENT').catch((error) => {
-      if (error?.code !== 'NODE_EXISTS') throw error;
-    });
+    await ensurePath(observer, PARENT);
     const data = new Uint8Array(100).fill(1);
     const run = await runClosedLoop({
       sessions: Array.from({ length: churners }, (_, i) => i),

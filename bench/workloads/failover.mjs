@@ -1,7 +1,7 @@
 // Failover: kill -9 the leader while sessions write; measure the time to the first successful
 // write issued after the kill and the time until a survivor reports `Mode: leader` in `srvr`.
 // The killed server is restarted (and rejoins as a follower) before the next run.
-import { closeSessions, openSession } from '../lib/clients.mjs';
+import { closeSessions, ensurePath, openSession } from '../lib/clients.mjs';
 import { pollUntil, serverMode, sleep } from '../lib/net.mjs';
 import { median } from '../lib/stats.mjs';
 
@@ -13,17 +13,9 @@ export async function runFailover(ctx, cluster) {
   if (!ctx.selected('failover')) return;
   const { runs, writers } = ctx.plan.failover;
   const admin = await openSession('tcp', cluster, { memberIndex: 0 });
-  await admin.create('/bench/failover', new Uint8Array(0), 'PERSISTENT').catch((error) => {
-    if (error?.code !== 'NODE_EXISTS') throw error;
-  });
+  await ensurePath(admin, '/bench/failover');
   const data = new Uint8Array(100).fill(5);
-  await Promise.all(
-    Array.from({ length: writers }, (_, i) =>
-      admin.create(`/bench/failover/w-${i}`, data, 'PERSISTENT').catch((error) => {
-        if (error?.code !== 'NODE_EXISTS') throw error;
-      }),
-    ),
-  );
+  await Promise.all(Array.from({ length: writers }, (_, i) => ensurePath(admin, `/bench/failover/w-${i}`, data)));
   await admin.close();
   // Every session knows all three servers, so it can move when its server dies.
   const sessions = await Promise.all(Array.from({ length: writers }, (_, i) => openSession('tcp', cluster, { seed: 1000 + i })));
@@ -62,6 +54,7 @@ export async function runFailover(ctx, cluster) {
         await pollUntil(() => ok >= WARM_WRITES, { timeoutMs: 20_000, intervalMs: 10, description: 'writes to flow before the kill' });
         ctx.progress.status(`${cluster.target.label} failover run ${run + 1}/${runs}: killing leader ${leader.id}`);
         killedAt = performance.now();
+        leader.exitExpected = true;
         process.kill(leader.pid, 'SIGKILL');
         const electedMs = await pollUntil(
           async () => {

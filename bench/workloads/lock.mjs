@@ -2,7 +2,7 @@
 // DistributedLock (ephemeral-sequential nodes, each waiter watching its predecessor).
 // Mutual exclusion is checked: two holders at once count as failures.
 import { lock } from '../../packages/recipes/dist/index.js';
-import { closeSessions, openSession, openSessions } from '../lib/clients.mjs';
+import { closeSessions, ensurePath, openSession, openSessions } from '../lib/clients.mjs';
 import { runClosedLoop } from '../lib/load.mjs';
 
 const LOCK_PATH = '/bench/lock';
@@ -12,9 +12,7 @@ const ACQUIRE_TIMEOUT_MS = 15_000;
 export async function runLock(ctx, cluster) {
   if (!ctx.selected('lock')) return;
   const admin = await openSession('tcp', cluster, { memberIndex: 0 });
-  await admin.create(LOCK_PATH, new Uint8Array(0), 'PERSISTENT').catch((error) => {
-    if (error?.code !== 'NODE_EXISTS') throw error;
-  });
+  await ensurePath(admin, LOCK_PATH);
   await admin.close();
   for (const contenders of ctx.plan.lock.contenders) {
     const sessions = await openSessions('tcp', cluster, contenders);

@@ -1,7 +1,7 @@
 // Watch fan-out: many sessions watch one node; one setData; the time until the last
 // notification arrives. Each session registers `watchersPerSession` distinct watchers (the server
 // keeps one watch per session and node, the client calls each watcher).
-import { closeSessions, openSession, openSessions } from '../lib/clients.mjs';
+import { closeSessions, ensurePath, openSession, openSessions } from '../lib/clients.mjs';
 import { LatencyRecorder } from '../lib/stats.mjs';
 
 const PATH = '/bench/watch';
@@ -16,9 +16,7 @@ export async function runWatchFanout(ctx, cluster) {
   let sessions = [];
   try {
     const data = new Uint8Array(100).fill(3);
-    await writer.create(PATH, data, 'PERSISTENT').catch((error) => {
-      if (error?.code !== 'NODE_EXISTS') throw error;
-    });
+    await ensurePath(writer, PATH, data);
     ctx.progress.status(`${cluster.target.label} watch: opening ${sessionCount} sessions`);
     sessions = await openSessions('tcp', cluster, sessionCount, 32);
     const latencies = new LatencyRecorder();

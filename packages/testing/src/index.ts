@@ -23,6 +23,7 @@ export {
 } from './linearizability/history.js';
 export { HistoryRecorder, RecordingClient, type HistoryRecorderOptions } from './linearizability/history-recorder.js';
 export { ABSENT, type RegisterState } from './linearizability/register-model.js';
+export type { UnansweredWrites } from './linearizability/check-path.js';
 export { runChaos, type ChaosOptions } from './chaos/run-chaos.js';
 export { formatChaosSummary, type ChaosSummary } from './chaos/chaos-summary.js';
 export type { FaultCounts } from './chaos/nemesis.js';

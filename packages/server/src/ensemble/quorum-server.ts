@@ -125,6 +125,9 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
       finalizeWaitTicks: ticksOf(this.quorumOptions.electionFinalizeWaitMs ?? 50),
       electionResendTicks: ticksOf(this.quorumOptions.electionResendMs ?? 50),
       maxLogEntriesForDiff: this.quorumOptions.maxLogEntriesForDiff ?? 100_000,
+      // Forwarded writes beyond this per Ready are dropped by the core; the pipeline then drops
+      // the client's connection. Sized well above what the per-connection bounds let through.
+      outstandingProposalsMax: 20_000,
       persisted: {
         acceptedEpoch: recovered.acceptedEpoch,
         currentEpoch: recovered.currentEpoch,

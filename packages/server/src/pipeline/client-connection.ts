@@ -3,7 +3,6 @@ import type { FrameChannel, FrameHandler } from '../transport/frame-channel.js';
 import { AuthInfo } from '../auth/auth-info.js';
 import { LatencyStats } from '../admin/latency-stats.js';
 import { lastOpName } from '../admin/last-op-name.js';
-import { assert } from '../util/assert.js';
 
 /** One request of a connection, waiting for its turn to be answered. */
 interface PendingReply {
@@ -205,7 +204,14 @@ export class ClientConnection implements FrameHandler {
   complete(xid: number, frame: Uint8Array): void {
     if (this.closed) return;
     const entry = this.pending.find((candidate) => candidate.frame === undefined && candidate.deferredRead === undefined);
-    assert(entry !== undefined && entry.xid === xid, `completed xid ${xid} is not the oldest in-flight write`);
+    if (entry === undefined || entry.xid !== xid) {
+      // An earlier write of this connection will never commit: in an ensemble a forwarded
+      // request can be lost (leader change, a full proposal queue). Answering later writes
+      // would break the session's FIFO order, so the connection is dropped instead and the
+      // client sees CONNECTION_LOSS for everything in flight, as when its server fails.
+      this.close();
+      return;
+    }
     entry.frame = frame;
     this.flush();
   }

@@ -1,19 +1,21 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@zkts/client';
 import { ZkError } from '@zkts/protocol';
 import { checkHistory } from '../linearizability/check-history.js';
+import type { UnansweredWrites } from '../linearizability/check-path.js';
 import type { HistoryOperation } from '../linearizability/history.js';
 import { HistoryRecorder } from '../linearizability/history-recorder.js';
 import type { ChaosSummary } from './chaos-summary.js';
+import type { FaultCounts } from './nemesis.js';
 import { type FinalZnode, lostRegisterWrites, lostSetMembers } from './lost-writes.js';
 import { Nemesis } from './nemesis.js';
 import { pause } from './poll.js';
-import { ProcessEnsemble } from './process-ensemble.js';
+import { type Convergence, ProcessEnsemble } from './process-ensemble.js';
 import { SeededRandom } from './seeded-random.js';
-import { Workload } from './workload.js';
+import { type SetWorkloadResult, Workload } from './workload.js';
 
 /** Options of {@link runChaos}. */
 export interface ChaosOptions {
@@ -33,10 +35,14 @@ export interface ChaosOptions {
   readonly maxFaulty?: number;
   /** Session timeout the clients ask for. Default 8 000 (the servers allow up to 10 000). */
   readonly sessionTimeoutMs?: number;
+  /** When unanswered writes may take effect, for the check. Default `beforeSessionWrite`, as ZooKeeper's FIFO client order promises. */
+  readonly unansweredWrites?: UnansweredWrites;
   /** Time limit of the linearizability check. Default 300 000. */
   readonly checkTimeoutMs?: number;
   /** The built `zk-server` CLI. Default: `packages/cli/dist/zk-server.js` of this repository. */
   readonly zkServerBin?: string;
+  /** Write the recorded history here (JSON, one operation per line), e.g. to re-check it or study a violation. */
+  readonly historyFile?: string;
   /** Keep the data dirs and server logs instead of deleting them. Default false. */
   readonly keepDataDir?: boolean;
   /** Aborting stops the run early: faults and workload stop, processes and files are cleaned up, nothing is checked. */
@@ -56,16 +62,69 @@ const SET_PARENT = '/chaos-set';
  * Runs a real-process chaos test: starts an ensemble of `zk-server` processes on loopback,
  * runs a {@link HistoryRecorder}-recorded register workload from several sessions while a
  * seeded nemesis kills (SIGKILL), crash-restarts and pauses (SIGSTOP/SIGCONT) members, then
- * heals everything, reads the final state through every member after a sync, and checks the
- * history with {@link checkHistory}, counts acknowledged writes the final state lost, and
- * compares the members' tree digests. Processes and temporary files are removed at the end,
- * also when the process exits early.
+ * heals everything, reads the final state through every member after a sync, and compares the
+ * members' tree digests. Once the processes are gone and their files removed (also when the
+ * process exits early), it checks the history with {@link checkHistory} and counts
+ * acknowledged writes the final state lost.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const startedMs = performance.now();
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fff_ffff);
   const serverCount = options.servers ?? 3;
   const log = options.log ?? (() => {});
+  const observed = await observe(options, seed, serverCount, log);
+  if (observed.aborted) {
+    return { ...abortedSummary(seed, serverCount, startedMs), workloadMs: observed.workloadMs, ...countOutcomes(observed.history), faults: observed.faults };
+  }
+  const { history, problems } = observed;
+  if (options.historyFile !== undefined) writeFileSync(options.historyFile, history.map((o) => JSON.stringify(o)).join('\n') + '\n');
+  log(`checking ${history.length} operations`);
+  const checkStartMs = performance.now();
+  const check = checkHistory(history, { timeoutMs: options.checkTimeoutMs ?? 300_000, unansweredWrites: options.unansweredWrites ?? 'beforeSessionWrite' });
+  const checkMs = performance.now() - checkStartMs;
+  const violations = check.ok ? [] : check.violations.filter((v) => !v.timedOut);
+  if (!check.ok && check.violations.some((v) => v.timedOut)) problems.push('the linearizability check timed out on some znodes');
+  const { set } = observed;
+  const lostWriteDetails = [...lostRegisterWrites(history, observed.finals.znodes), ...lostSetMembers(set.acknowledged, observed.finals.setChildren, SET_PARENT)];
+  const digestsEqual = observed.convergence !== undefined;
+  return {
+    seed,
+    servers: serverCount,
+    workloadMs: observed.workloadMs,
+    elapsedMs: performance.now() - startedMs,
+    ...countOutcomes(history),
+    setCreates: { acknowledged: set.acknowledged.length, unacknowledged: set.unacknowledged },
+    faults: observed.faults,
+    violations: violations.length,
+    violationExplanation: check.ok ? undefined : check.explanation,
+    checkMs,
+    lostWrites: lostWriteDetails.length,
+    lostWriteDetails,
+    digestsEqual,
+    digests: observed.digests,
+    problems,
+    aborted: false,
+    ok: check.ok && lostWriteDetails.length === 0 && digestsEqual && problems.length === 0,
+  };
+}
+
+/** What the run saw, for the checks that follow once the servers are gone. */
+type Observation =
+  | { readonly aborted: true; readonly workloadMs: number; readonly history: readonly HistoryOperation[]; readonly faults: FaultCounts }
+  | {
+      readonly aborted: false;
+      readonly workloadMs: number;
+      readonly history: readonly HistoryOperation[];
+      readonly faults: FaultCounts;
+      readonly set: SetWorkloadResult;
+      readonly finals: FinalState;
+      readonly convergence: Convergence | undefined;
+      readonly digests: readonly string[];
+      readonly problems: string[];
+    };
+
+/** Starts the ensemble, runs workload and faults, heals, reads the final state; always stops the servers and removes their files. */
+async function observe(options: ChaosOptions, seed: number, serverCount: number, log: (line: string) => void): Promise<Observation> {
   const signal = options.signal;
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 8_000;
   const zkServerBin = options.zkServerBin ?? DEFAULT_ZK_SERVER_BIN;
@@ -74,28 +133,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const root = mkdtempSync(join(tmpdir(), 'zkts-chaos-'));
   const ensemble = await ProcessEnsemble.create(root, serverCount, zkServerBin);
   const removeFiles = (): void => {
-    if (options.keepDataDir !== true) rmSync(root, { recursive: true, force: true });
+    if (options.keepDataDir === true) log(`data dirs and server logs kept in ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   };
   // An exit mid-run (an uncaught error, a second Ctrl-C) must not leave servers behind.
   const onExit = (): void => {
     ensemble.killAllNow();
-    removeFiles();
+    if (options.keepDataDir !== true) rmSync(root, { recursive: true, force: true });
   };
   process.on('exit', onExit);
   try {
     log(`seed ${seed}: starting ${serverCount} servers in ${root}`);
     ensemble.startAll();
     if (!(await ensemble.waitAllServing(SERVING_TIMEOUT_MS, signal))) {
-      if (signal?.aborted === true) return abortedSummary(seed, serverCount, startedMs);
-      throw new Error(`the ensemble did not start serving; server logs are in ${root}`);
+      if (signal?.aborted === true) return { aborted: true, workloadMs: 0, history: [], faults: { kills: 0, restarts: 0, pauses: 0 } };
+      throw new Error(`the ensemble did not start serving (run with keepDataDir / --keep to read the server logs)`);
     }
     const keys = Array.from({ length: options.keys ?? 3 }, (_, i) => `${REGISTER_PARENT}/r${i}`);
     await createParents(ensemble.connectString, sessionTimeoutMs);
 
     const recorder = new HistoryRecorder();
+    const clients = options.clients ?? 5;
     const workload = new Workload(recorder, random.fork(), {
       connectString: ensemble.connectString,
-      clients: options.clients ?? 5,
+      clients,
       keys,
       setParent: SET_PARENT,
       sessionTimeoutMs,
@@ -108,7 +169,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       maxFaulty: options.maxFaulty ?? Math.floor((serverCount - 1) / 2),
       log,
     });
-    log(`workload: ${options.clients ?? 5} clients on ${keys.join(', ')} for ${(options.durationMs / 1000).toFixed(0)} s`);
+    log(`workload: ${clients} clients on ${keys.join(', ')} for ${(options.durationMs / 1000).toFixed(0)} s`);
     const workloadStartMs = performance.now();
     workload.start();
     nemesis.start();
@@ -116,7 +177,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     await nemesis.stop();
     await workload.stop(2 * sessionTimeoutMs + 5_000);
     const workloadMs = performance.now() - workloadStartMs;
-    if (signal?.aborted === true) return abortedSummary(seed, serverCount, startedMs);
+    const faults = { ...nemesis.faults };
+    if (signal?.aborted === true) return { aborted: true, workloadMs, history: recorder.history(), faults };
 
     log('healing: resuming and restarting every server');
     const problems: string[] = [];
@@ -127,37 +189,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     const convergence = await ensemble.waitConverged(SERVING_TIMEOUT_MS, signal);
     const digests = await ensemble.digests();
     if (convergence === undefined) problems.push('the servers did not converge to one zxid and digest');
-
-    const history = recorder.history();
-    log(`checking ${history.length} operations`);
-    const checkStartMs = performance.now();
-    const check = checkHistory(history, { timeoutMs: options.checkTimeoutMs ?? 300_000 });
-    const checkMs = performance.now() - checkStartMs;
-    const violations = check.ok ? [] : check.violations.filter((v) => !v.timedOut);
-    if (!check.ok && check.violations.some((v) => v.timedOut)) problems.push('the linearizability check timed out on some znodes');
-    const setResult = workload.setResult;
-    const lostWriteDetails = [...lostRegisterWrites(history, finals.znodes), ...lostSetMembers(setResult.acknowledged, finals.setChildren, SET_PARENT)];
-    const summary: ChaosSummary = {
-      seed,
-      servers: serverCount,
-      workloadMs,
-      elapsedMs: performance.now() - startedMs,
-      ...countOutcomes(history),
-      setCreates: { acknowledged: setResult.acknowledged.length, unacknowledged: setResult.unacknowledged },
-      faults: { ...nemesis.faults },
-      violations: violations.length,
-      violationExplanation: check.ok ? undefined : check.explanation,
-      checkMs,
-      lostWrites: lostWriteDetails.length,
-      lostWriteDetails,
-      digestsEqual: convergence !== undefined,
-      digests,
-      problems,
-      aborted: false,
-      ok: check.ok && lostWriteDetails.length === 0 && convergence !== undefined && problems.length === 0,
-    };
-    if (!summary.ok && options.keepDataDir !== true) log(`server logs (deleted now; keep them with keepDataDir / --keep): ${root}`);
-    return summary;
+    return { aborted: false, workloadMs, history: recorder.history(), faults, set: workload.setResult, finals, convergence, digests, problems };
   } finally {
     await ensemble.killAll();
     process.off('exit', onExit);

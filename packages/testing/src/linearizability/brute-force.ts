@@ -1,4 +1,5 @@
 import { assert } from './assert.js';
+import type { UnansweredWrites } from './check-path.js';
 import type { HistoryOperation, RegisterOp } from './history.js';
 
 /** Operations per znode above which trying every order takes too long. */
@@ -17,12 +18,12 @@ interface Znode {
  * cross-check {@link checkHistory}'s search, so it deliberately restates the model instead of
  * importing it.
  */
-export function checkHistoryBruteForce(history: readonly HistoryOperation[]): boolean {
+export function checkHistoryBruteForce(history: readonly HistoryOperation[], unansweredWrites: UnansweredWrites = 'anytime'): boolean {
   const paths = new Set(history.filter((o) => o.op.type !== 'sync').map((o) => o.path));
   for (const path of paths) {
     const operations = history.filter((o) => (o.op.type === 'sync' || o.path === path) && isModelled(o));
     assert(operations.length <= BRUTE_FORCE_OPS_MAX, `brute force is for at most ${BRUTE_FORCE_OPS_MAX} operations per znode`);
-    if (!hasOrder(operations)) return false;
+    if (!hasOrder(operations, unansweredWrites === 'beforeSessionWrite')) return false;
   }
   return true;
 }
@@ -82,7 +83,17 @@ function recorded(o: HistoryOperation): string {
   return 'ok';
 }
 
-function hasOrder(operations: readonly HistoryOperation[]): boolean {
+/** Whether answered write or sync `later` of the same session was issued after unanswered write `o` (and so may not be overtaken by it). */
+function sessionWriteAfter(o: HistoryOperation, oIndex: number, later: HistoryOperation, laterIndex: number): boolean {
+  return (
+    answered(later) &&
+    later.op.type !== 'getData' &&
+    later.clientId === o.clientId &&
+    (later.invokeMs > o.invokeMs || (later.invokeMs === o.invokeMs && laterIndex > oIndex))
+  );
+}
+
+function hasOrder(operations: readonly HistoryOperation[], fifoUnanswered: boolean): boolean {
   const placed = new Array<boolean>(operations.length).fill(false);
   const answeredCount = operations.filter(answered).length;
   const search = (znode: Znode, answeredPlaced: number): boolean => {
@@ -91,6 +102,7 @@ function hasOrder(operations: readonly HistoryOperation[]): boolean {
       if (placed[i]) continue;
       const o = operations[i]!;
       if (operations.some((p, j) => !placed[j] && j !== i && precedes(p, j, o, i))) continue;
+      if (fifoUnanswered && !answered(o) && operations.some((p, j) => placed[j] && sessionWriteAfter(o, i, p, j))) continue;
       const { answer, after } = apply(znode, o.op);
       if (answered(o) && answer !== recorded(o)) continue;
       placed[i] = true;

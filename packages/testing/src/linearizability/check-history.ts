@@ -27,7 +27,11 @@
  *    treated as Jepsen and Porcupine do: their answer time is +∞, so they precede nothing, and
  *    they take effect at most once, at any point after their invocation, or never (so not
  *    necessarily before their client's later operations). Unanswered reads and syncs tell
- *    nothing and are dropped.
+ *    nothing and are dropped. Option `unansweredWrites: 'beforeSessionWrite'` adds what
+ *    ZooKeeper's FIFO client order promises on top: such a write takes effect, if at all,
+ *    before its session's next answered write or sync. Besides being stricter, it keeps long
+ *    histories tractable: a write that may take effect anywhere stays a choice at every later
+ *    step of the search, and many of them multiply.
  *
  * ## How it is checked
  *
@@ -45,7 +49,7 @@
  * @module
  */
 import { assert } from './assert.js';
-import { checkPath } from './check-path.js';
+import { type UnansweredWrites, checkPath } from './check-path.js';
 import type { HistoryOperation } from './history.js';
 import { ABSENT, type RegisterState } from './register-model.js';
 
@@ -55,6 +59,8 @@ export interface CheckOptions {
   readonly timeoutMs?: number;
   /** The state of znodes before the history, by path. Default: every znode absent. */
   readonly initialStates?: ReadonlyMap<string, RegisterState>;
+  /** When an unanswered write may take effect (rule 5 of the model). Default `anytime`. */
+  readonly unansweredWrites?: UnansweredWrites;
 }
 
 /** A znode whose sub-history has no linearization, or could not be checked in time. */
@@ -90,7 +96,7 @@ export function checkHistory(history: readonly HistoryOperation[], options: Chec
   const byPath = splitByPath(history);
   const violations: PathViolation[] = [];
   for (const [path, operations] of byPath) {
-    const verdict = checkPath(path, operations, options.initialStates?.get(path) ?? ABSENT, deadlineMs);
+    const verdict = checkPath(path, operations, options.initialStates?.get(path) ?? ABSENT, options.unansweredWrites ?? 'anytime', deadlineMs);
     if (!verdict.ok) violations.push({ path, timedOut: verdict.timedOut, explanation: verdict.explanation });
   }
   const first = violations.find((v) => !v.timedOut) ?? violations[0];

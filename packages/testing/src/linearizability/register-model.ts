@@ -94,7 +94,15 @@ export function stateKey(state: RegisterState): string {
   return state.exists ? `${state.version}:${state.value}` : '-';
 }
 
+/**
+ * Stands for data that no read of the znode returns. States that differ only in such data
+ * answer every read alike, so the search merges them; and lost writes of such data become
+ * interchangeable.
+ */
+export const UNREAD = '\u0000unread';
+
 /** A readable rendering of a state for explanations. */
 export function describeState(state: RegisterState): string {
-  return state.exists ? `${JSON.stringify(state.value)} v${state.version}` : 'absent';
+  if (!state.exists) return 'absent';
+  return `${state.value === UNREAD ? '(data no read returns)' : JSON.stringify(state.value)} v${state.version}`;
 }
