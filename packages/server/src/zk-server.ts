@@ -16,7 +16,7 @@ import type { DurabilityOptions } from './server-options.js';
 import { AdminHttpServer } from './admin/admin-http-server.js';
 import { ADMIN_COMMANDS, answerAdminCommand } from './admin/admin-commands.js';
 import { ConnectionLimiter } from './transport/connection-limiter.js';
-import { answerFourLetterWord, FOUR_LETTER_WORDS } from './admin/four-letter-words.js';
+import { fourLetterWordResponder } from './admin/four-letter-words.js';
 import type { AdminView, ServerStats } from './admin/server-stats.js';
 
 /** Events a server emits. */
@@ -185,12 +185,7 @@ export class ZkServer extends EventEmitter<ZkServerEvents> {
   }
 
   private answerFourLetterWord(word: string): (() => string) | undefined {
-    if (!FOUR_LETTER_WORDS.has(word)) return undefined;
-    return () => {
-      const answer = answerFourLetterWord(word, this.adminView(), this.options.fourLetterWordWhitelist) ?? '';
-      this.processor.countFourLetterWord();
-      return answer;
-    };
+    return fourLetterWordResponder(word, () => this.adminView(), this.options.fourLetterWordWhitelist, () => this.processor.countFourLetterWord());
   }
 
   private adminView(): AdminView {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { connect } from '@zkts/client';
+import { findFreePort } from '../src/internal.js';
 
 const zkServerBin = fileURLToPath(new URL('../../cli/dist/zk-server.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'zkts-ensemble-processes-'));
@@ -15,17 +15,6 @@ afterAll(() => {
   for (const child of processes.values()) child.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 interface Member {
   id: number;
@@ -85,13 +74,13 @@ describe('3 real server processes', () => {
   test('kill -9 of the leader under write load: new epoch, no acknowledged write lost, identical trees, sessions kept', { timeout: 150_000 }, async () => {
     expect(existsSync(zkServerBin), 'run `npx tsc -b` first: this test runs the built zk-server').toBe(true);
     const members: Member[] = [];
-    const quorumPorts = [await freePort(), await freePort(), await freePort()];
+    const quorumPorts = [await findFreePort('127.0.0.1'), await findFreePort('127.0.0.1'), await findFreePort('127.0.0.1')];
     for (let id = 1; id <= 3; id++) {
       const dataDir = join(root, `server${id}`);
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(join(dataDir, 'myid'), `${id}\n`);
-      const clientPort = await freePort();
-      const adminPort = await freePort();
+      const clientPort = await findFreePort('127.0.0.1');
+      const adminPort = await findFreePort('127.0.0.1');
       const config = join(dataDir, 'zoo.cfg');
       writeFileSync(
         config,

@@ -226,3 +226,22 @@ export function answerFourLetterWord(word: string, view: AdminView, whitelist: r
       return undefined;
   }
 }
+
+/**
+ * The TCP listener's hook for one server: for a known word, a function that
+ * answers it from a fresh view of the server and counts it as a packet; for
+ * anything else, undefined (the bytes are then read as a frame length).
+ */
+export function fourLetterWordResponder(
+  word: string,
+  view: () => AdminView,
+  whitelist: readonly string[],
+  countWord: () => void,
+): (() => string) | undefined {
+  if (!FOUR_LETTER_WORDS.has(word)) return undefined;
+  return () => {
+    const answer = answerFourLetterWord(word, view(), whitelist) ?? '';
+    countWord();
+    return answer;
+  };
+}

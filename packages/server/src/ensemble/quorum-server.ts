@@ -7,7 +7,7 @@ import { ConnectionLimiter } from '../transport/connection-limiter.js';
 import { TcpListener } from '../transport/tcp-listener.js';
 import { WsListener } from '../transport/ws-listener.js';
 import type { FrameChannel, FrameHandler } from '../transport/frame-channel.js';
-import { answerFourLetterWord, FOUR_LETTER_WORDS } from '../admin/four-letter-words.js';
+import { fourLetterWordResponder } from '../admin/four-letter-words.js';
 import { decodeTxn } from '../storage/txn-codec.js';
 import { EnsembleReplicator } from './ensemble-replicator.js';
 import { AdminHttpServer } from '../admin/admin-http-server.js';
@@ -301,9 +301,8 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
   }
 
   private answerFourLetterWord(word: string): (() => string) | undefined {
-    if (!FOUR_LETTER_WORDS.has(word)) return undefined;
-    return () => {
-      const view = this.processor.adminView(this.startedAtMs, () => ({
+    const view = () =>
+      this.processor.adminView(this.startedAtMs, () => ({
         clientPort: this.tcpPort,
         dataDir: undefined,
         dataLogDir: undefined,
@@ -313,10 +312,7 @@ export class QuorumServer extends EventEmitter<QuorumServerEvents> {
         maxSessionTimeoutMs: this.options.maxSessionTimeoutMs,
         serverId: this.serverId,
       }));
-      const answer = answerFourLetterWord(word, view, this.options.fourLetterWordWhitelist) ?? '';
-      this.processor.countFourLetterWord();
-      return answer;
-    };
+    return fourLetterWordResponder(word, view, this.options.fourLetterWordWhitelist, () => this.processor.countFourLetterWord());
   }
 
   private onPeerMessage(from: number, channel: number, payload: Uint8Array): void {

@@ -1,20 +1,7 @@
-import { createServer } from 'node:net';
+import { findFreePort } from '@zkts/server/internal';
 import { join } from 'node:path';
 import { pollFor } from './poll.js';
 import { type MemberSpec, ServerProcess } from './server-process.js';
-
-/** Asks the OS for a free loopback port (bind to 0, read it, close). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** What every member's `hash` admin command said once they agreed. */
 export interface Convergence {
@@ -31,8 +18,8 @@ export class ProcessEnsemble {
     const specs: MemberSpec[] = [];
     const quorumPorts = new Map<number, { quorumPort: number; electionPort: number }>();
     for (let id = 1; id <= size; id++) {
-      specs.push({ id, clientPort: await freePort(), adminPort: await freePort(), dataDir: join(root, `server${id}`) });
-      quorumPorts.set(id, { quorumPort: await freePort(), electionPort: await freePort() });
+      specs.push({ id, clientPort: await findFreePort('127.0.0.1'), adminPort: await findFreePort('127.0.0.1'), dataDir: join(root, `server${id}`) });
+      quorumPorts.set(id, { quorumPort: await findFreePort('127.0.0.1'), electionPort: await findFreePort('127.0.0.1') });
     }
     return new ProcessEnsemble(specs.map((spec) => new ServerProcess(spec, specs, quorumPorts, zkServerBin)));
   }
